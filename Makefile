@@ -1,0 +1,47 @@
+# Two commands do all the set-up: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+NPM_STAMP := remotion/node_modules/.installed
+PY_STAMP := $(VENV)/.installed
+
+.PHONY: setup run test demo migrate bundle deploy-lambda bench clean
+
+setup: $(PY_STAMP) $(NPM_STAMP) browser
+
+$(PY_STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(NPM_STAMP): remotion/package.json remotion/package-lock.json
+	cd remotion && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: browser
+browser:
+	bash scripts/ensure-browser.sh
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py seed_demo
+	$(VENV)/bin/honcho -f Procfile.dev start
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+demo: migrate
+	$(PY) manage.py seed_demo
+	$(PY) manage.py render movie --demo --wait --skip-quota
+
+bench: setup
+	$(PY) bench/local_render.py
+
+deploy-lambda: setup
+	$(PY) manage.py deploy_lambda
+
+clean:
+	rm -rf $(VENV) remotion/node_modules var staticfiles

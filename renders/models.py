@@ -1,0 +1,145 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Render(models.Model):
+    """One request to turn a clip, a movie or a generation into an MP4.
+
+    What is rendered is snapshotted onto the row when the request is accepted, so later
+    edits (or a deleted scene clip) do not change a render that is already queued.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        RENDERING = "rendering"
+        COMPLETE = "complete"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    FINAL_STATUSES = (Status.COMPLETE, Status.FAILED, Status.CANCELLED)
+    LIVE_STATUSES = (Status.PENDING, Status.RENDERING)
+
+    class Kind(models.TextChoices):
+        CLIP = "clip"
+        MOVIE = "movie"
+        GENERATION = "generation"
+
+    class Backend(models.TextChoices):
+        LOCAL = "local"
+        LAMBDA = "lambda"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="renders")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    generation = models.ForeignKey(
+        "generations.Generation", null=True, blank=True, on_delete=models.CASCADE, related_name="renders"
+    )
+    clip = models.ForeignKey("clips.Clip", null=True, blank=True, on_delete=models.CASCADE, related_name="renders")
+    movie = models.ForeignKey("movies.Movie", null=True, blank=True, on_delete=models.CASCADE, related_name="renders")
+    retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    backend = models.CharField(max_length=16, choices=Backend.choices)
+
+    # Snapshot of what is rendered, taken when the request is accepted.
+    composition_id = models.CharField(max_length=64)
+    input_props = models.JSONField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    fps = models.PositiveSmallIntegerField()
+    duration_in_frames = models.PositiveIntegerField()
+
+    farm_render_id = models.CharField(max_length=128, blank=True)
+    farm_bucket = models.CharField(max_length=128, blank=True)
+    output_bucket = models.CharField(max_length=128, blank=True)
+    output_key = models.CharField(max_length=1024, blank=True)
+    output_size = models.BigIntegerField(null=True, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    estimated_cost = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    cost_currency = models.CharField(max_length=8, blank=True)
+    poll_count = models.PositiveIntegerField(default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    deadline_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="render_owner_recent"),
+            models.Index(fields=["movie", "-created_at"], name="render_movie_latest"),
+            models.Index(fields=["clip", "-created_at"], name="render_clip_latest"),
+            models.Index(fields=["generation", "-created_at"], name="render_generation_latest"),
+            models.Index(
+                fields=["last_polled_at"],
+                name="render_live_by_last_poll",
+                condition=Q(status__in=["pending", "rendering"]),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="clip", clip__isnull=False, movie__isnull=True, generation__isnull=True)
+                    | Q(kind="movie", movie__isnull=False, clip__isnull=True, generation__isnull=True)
+                    | Q(kind="generation", generation__isnull=False, clip__isnull=True, movie__isnull=True)
+                ),
+                name="render_exactly_one_target",
+            ),
+            models.CheckConstraint(condition=Q(progress__gte=0, progress__lte=100), name="render_progress_range"),
+        ]
+
+    def __str__(self):
+        return f"Render {self.pk} ({self.kind}, {self.status})"
+
+    @property
+    def is_final(self):
+        return self.status in self.FINAL_STATUSES
+
+    @property
+    def target(self):
+        return self.clip or self.movie or self.generation
+
+
+class RenderEvent(models.Model):
+    """What happened to a render, for staff reading its history in the admin."""
+
+    class Kind(models.TextChoices):
+        REQUESTED = "requested"
+        WAITING = "waiting"
+        STARTED = "started"
+        PROGRESS = "progress"
+        TRANSIENT_ERROR = "transient_error"
+        RESUMED = "resumed"
+        COMPLETED = "completed"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+        RETRIED = "retried"
+
+    render = models.ForeignKey(Render, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["render", "created_at"], name="render_event_history")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.message[:60]}"
+
+
+class BackendSlotLock(models.Model):
+    """A row per render backend, locked while deciding whether a render may start.
+
+    Taking this lock serialises capacity checks (LOCAL_RENDER_CONCURRENCY) across workers.
+    """
+
+    backend = models.CharField(max_length=16, primary_key=True)
+
+    def __str__(self):
+        return self.backend

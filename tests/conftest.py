@@ -1,0 +1,49 @@
+import uuid
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(settings, tmp_path):
+    """Outputs, bundles and the embedded broker of a test never touch the developer's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LOCAL_RENDER_DIR = tmp_path / "local-renders"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_namespace(settings):
+    """Rate-limit counters never leak between tests. A key prefix per test instead of
+    cache.clear(): on Redis, clear() is FLUSHDB and would also empty the Celery broker."""
+    caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+    for config in caches.values():
+        config["KEY_PREFIX"] = uuid.uuid4().hex
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def api(user):
+    """An API client authenticated as `user` with a token, as the frontend is."""
+    from rest_framework.authtoken.models import Token
+
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def anon_api():
+    return APIClient()
