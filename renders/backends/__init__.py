@@ -1,0 +1,40 @@
+from django.conf import settings
+
+from renders.backends.base import (
+    BackendError,
+    BackendNotConfigured,
+    CancelOutcome,
+    FatalBackendError,
+    OutputLocation,
+    RenderBackend,
+    RenderProgress,
+    StartedRender,
+    TransientBackendError,
+)
+
+__all__ = [
+    "BackendError",
+    "BackendNotConfigured",
+    "CancelOutcome",
+    "FatalBackendError",
+    "OutputLocation",
+    "RenderBackend",
+    "RenderProgress",
+    "StartedRender",
+    "TransientBackendError",
+    "get_backend",
+]
+
+
+def get_backend(name=None) -> RenderBackend:
+    """The backend a render runs on (`render.backend`), or the configured one for new renders."""
+    name = name or settings.RENDER_BACKEND
+    if name == "local":
+        from renders.backends.local import LocalBackend
+
+        return LocalBackend()
+    if name == "lambda":
+        from renders.backends.lambda_ import LambdaBackend
+
+        return LambdaBackend()
+    raise BackendNotConfigured(f"Unknown render backend {name!r}.")

@@ -1,0 +1,85 @@
+"""The small interface every render farm implements, so the tasks never know which one runs.
+
+Every call is asynchronous in shape: `start` returns once the farm has accepted the work,
+`progress` is asked repeatedly until it reports `done` or a fatal error.
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+
+class BackendError(Exception):
+    """Base class; never raised directly."""
+
+
+class TransientBackendError(BackendError):
+    """Throttling, a network blip, a 5xx: nothing was lost and the same call may be made again.
+
+    Raised by `start` only when the farm certainly did not begin a render.
+    """
+
+
+class FatalBackendError(BackendError):
+    """The farm refused or failed the work; retrying the same call will not help."""
+
+    def __init__(self, message, *, code="render_failed"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class BackendNotConfigured(BackendError):
+    """Settings needed by the backend are missing; requests must be refused up front."""
+
+
+@dataclass(frozen=True)
+class StartedRender:
+    farm_render_id: str
+    farm_bucket: str = ""
+
+
+@dataclass(frozen=True)
+class RenderProgress:
+    fraction: float  # 0.0 .. 1.0 of the whole render
+    done: bool = False
+    fatal_error: str | None = None  # set when the render cannot finish
+    output_bucket: str = ""
+    output_key: str = ""
+    output_size: int | None = None
+    estimated_cost: Decimal | None = None
+    cost_currency: str = ""
+
+
+@dataclass(frozen=True)
+class OutputLocation:
+    """Where a finished render can be fetched: a URL to redirect to, or a local file."""
+
+    redirect_url: str | None = None
+    file_path: Path | None = None
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    stopped: bool  # False: the farm cannot stop the work, we only stop tracking it
+    message: str = ""
+
+
+class RenderBackend:
+    name = ""
+    # How many renders of this backend may run at once (None: the farm decides).
+    max_concurrency: int | None = None
+
+    def check_configured(self):
+        """Raise BackendNotConfigured when settings are missing."""
+
+    def start(self, render) -> StartedRender:
+        raise NotImplementedError
+
+    def progress(self, render) -> RenderProgress:
+        raise NotImplementedError
+
+    def cancel(self, render) -> CancelOutcome:
+        raise NotImplementedError
+
+    def output_location(self, render) -> OutputLocation:
+        raise NotImplementedError
