@@ -133,6 +133,9 @@ CELERY_TASK_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    "sweep-renders": {"task": "renders.tasks.sweep_renders", "schedule": 60.0},
+}
 
 # --- Auth, API ------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -208,6 +211,11 @@ RENDER_QUOTA_PER_HOUR = env_int("RENDER_QUOTA_PER_HOUR", 5, minimum=1)
 RENDER_BURST_RATE = env_str("RENDER_BURST_RATE", "10/m")
 # Our own clock for a render's end: the farm's timeout report can come late or never.
 RENDER_DEADLINE_SECONDS = env_int("RENDER_DEADLINE_SECONDS", 900, minimum=10)
+# A live render whose heartbeat (last start attempt or poll) is older than this has lost
+# its task chain; the sweep resumes or ends it.
+RENDER_STALE_AFTER_SECONDS = env_int("RENDER_STALE_AFTER_SECONDS", 120, minimum=10)
+# A render that could not start (no free slot, farm throttling) for this long fails.
+RENDER_QUEUE_TIMEOUT_SECONDS = env_int("RENDER_QUEUE_TIMEOUT_SECONDS", 3600, minimum=60)
 # Per-kind overrides of renders/limits.py, e.g. {"movie": {"max_scenes": 30}}.
 RENDER_LIMITS = {}
 

@@ -1,1 +1,209 @@
-api_urlpatterns = []
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django_ratelimit.core import get_usage
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clips.models import Clip
+from config.api.exceptions import ApplicationError
+from generations.models import Generation
+from movies.models import Movie
+from renders import services
+from renders.downloads import render_download_response
+from renders.models import Render
+from renders.quota import quota_status
+from renders.selectors import renders_for_owner
+
+
+class RenderSerializer(serializers.ModelSerializer):
+    error = serializers.CharField(source="error_message", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Render
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "error_code",
+            "error",
+            "output_size",
+            "width",
+            "height",
+            "fps",
+            "duration_in_frames",
+            "created_at",
+            "started_at",
+            "completed_at",
+            "movie",
+            "clip",
+            "generation",
+            "retry_of",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, render) -> str | None:
+        if render.status != Render.Status.COMPLETE:
+            return None
+        url = reverse("api-render-download", args=[render.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class RenderRequestSerializer(serializers.Serializer):
+    """Optional output size; without it clips and movies render at 1920x1080 and
+    generations at their aspect ratio's size."""
+
+    width = serializers.IntegerField(required=False, min_value=2)
+    height = serializers.IntegerField(required=False, min_value=2)
+
+    def validate(self, attrs):
+        if ("width" in attrs) != ("height" in attrs):
+            raise serializers.ValidationError("Give both width and height, or neither.")
+        return attrs
+
+
+class QuotaSerializer(serializers.Serializer):
+    limit = serializers.IntegerField()
+    used = serializers.IntegerField()
+    remaining = serializers.IntegerField()
+    resets_at = serializers.DateTimeField(allow_null=True)
+
+
+def _check_burst(request):
+    """Short-window throttle on render starts, on top of the hourly quota."""
+    usage = get_usage(
+        request, group="render-start", key="user", rate=settings.RENDER_BURST_RATE, method=None, increment=True
+    )
+    if usage and usage["should_limit"]:
+        retry_after = max(1, int(usage["time_left"]))
+        raise ApplicationError(
+            "rate_limited",
+            "Too many render requests in a short time. Wait a moment and try again.",
+            status_code=429,
+            extra={"retry_after": retry_after},
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+class RenderStartView(APIView):
+    model = None
+    kind = None
+
+    @extend_schema(request=RenderRequestSerializer, responses={202: RenderSerializer})
+    def post(self, request, pk):
+        target = get_object_or_404(self.model, pk=pk, owner=request.user)
+        params = RenderRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        size = (params.validated_data["width"], params.validated_data["height"]) if params.validated_data else None
+        _check_burst(request)
+        render = services.render_request(user=request.user, kind=self.kind, target=target, size=size)
+        return Response(RenderSerializer(render, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RenderListView(generics.ListAPIView):
+    serializer_class = RenderSerializer
+
+    @extend_schema(
+        parameters=[
+            {"name": name, "in": "query", "required": False, "schema": {"type": kind}}
+            for name, kind in (("movie", "integer"), ("clip", "integer"), ("generation", "integer"), ("status", "string"))
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        queryset = renders_for_owner(self.request.user)
+        params = self.request.query_params
+        for field in ("movie", "clip", "generation"):
+            if field in params:
+                if not params[field].isdigit():
+                    raise ApplicationError("invalid_filter", f"{field} must be an integer id.")
+                queryset = queryset.filter(**{f"{field}_id": int(params[field])})
+        if "status" in params:
+            if params["status"] not in Render.Status.values:
+                raise ApplicationError(
+                    "invalid_filter", f"status must be one of: {', '.join(Render.Status.values)}."
+                )
+            queryset = queryset.filter(status=params["status"])
+        return queryset
+
+
+class RenderDetailView(generics.RetrieveAPIView):
+    serializer_class = RenderSerializer
+
+    def get_queryset(self):
+        return renders_for_owner(self.request.user)
+
+
+class RenderActionView(APIView):
+    def get_render(self, request, pk):
+        return get_object_or_404(renders_for_owner(request.user), pk=pk)
+
+
+class RenderRetryView(RenderActionView):
+    @extend_schema(request=None, responses={202: RenderSerializer})
+    def post(self, request, pk):
+        render = self.get_render(request, pk)
+        _check_burst(request)
+        retry = services.render_retry(render=render, user=request.user)
+        return Response(RenderSerializer(retry, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RenderCancelView(RenderActionView):
+    @extend_schema(request=None, responses={200: RenderSerializer})
+    def post(self, request, pk):
+        render = services.render_cancel(render=self.get_render(request, pk))
+        return Response(RenderSerializer(render, context={"request": request}).data)
+
+
+class RenderDownloadView(RenderActionView):
+    @extend_schema(
+        responses={
+            (200, "video/mp4"): OpenApiTypes.BINARY,
+            302: OpenApiResponse(description="Redirect to a freshly signed URL"),
+            409: OpenApiResponse(description="The render is not complete"),
+        }
+    )
+    def get(self, request, pk):
+        return render_download_response(self.get_render(request, pk), request.headers.get("Range"))
+
+
+class QuotaView(APIView):
+    @extend_schema(responses=QuotaSerializer)
+    def get(self, request):
+        quota = quota_status(request.user)
+        data = {"limit": quota.limit, "used": quota.used, "remaining": quota.remaining, "resets_at": quota.resets_at}
+        return Response(QuotaSerializer(data).data)
+
+
+api_urlpatterns = [
+    path(
+        "clips/<int:pk>/render/",
+        RenderStartView.as_view(model=Clip, kind=Render.Kind.CLIP),
+        name="api-clip-render",
+    ),
+    path(
+        "movies/<int:pk>/render/",
+        RenderStartView.as_view(model=Movie, kind=Render.Kind.MOVIE),
+        name="api-movie-render",
+    ),
+    path(
+        "generations/<int:pk>/render/",
+        RenderStartView.as_view(model=Generation, kind=Render.Kind.GENERATION),
+        name="api-generation-render",
+    ),
+    path("renders/", RenderListView.as_view(), name="api-render-list"),
+    path("renders/quota/", QuotaView.as_view(), name="api-render-quota"),
+    path("renders/<int:pk>/", RenderDetailView.as_view(), name="api-render-detail"),
+    path("renders/<int:pk>/retry/", RenderRetryView.as_view(), name="api-render-retry"),
+    path("renders/<int:pk>/cancel/", RenderCancelView.as_view(), name="api-render-cancel"),
+    path("renders/<int:pk>/download/", RenderDownloadView.as_view(), name="api-render-download"),
+]

@@ -11,6 +11,8 @@ def _isolated_storage(settings, tmp_path):
     """Outputs, bundles and the embedded broker of a test never touch the developer's var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LOCAL_RENDER_DIR = tmp_path / "local-renders"
+    # Test users need no slow password hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +49,14 @@ def api(user):
 @pytest.fixture
 def anon_api():
     return APIClient()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _in_memory_broker():
+    """Tasks queued by code under test go to an in-memory queue nobody consumes, unless a
+    test starts a real worker on a real broker itself (tests/renders/test_end_to_end.py)."""
+    from config.celery import app
+
+    app.conf.broker_url = "memory://"
+    app.conf.broker_transport_options = {}
+    yield

@@ -1,0 +1,125 @@
+"""Render requests from people (API, pages, admin, terminal): request, retry, cancel."""
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from config.api.exceptions import ApplicationError, ConflictError
+from renders import snapshots
+from renders.backends import BackendError, BackendNotConfigured, get_backend
+from renders.history import render_event_record
+from renders.models import Render, RenderEvent
+from renders.quota import quota_reserve
+
+logger = logging.getLogger(__name__)
+
+_SNAPSHOT_BUILDERS = {
+    Render.Kind.CLIP: snapshots.snapshot_for_clip,
+    Render.Kind.MOVIE: snapshots.snapshot_for_movie,
+    Render.Kind.GENERATION: snapshots.snapshot_for_generation,
+}
+
+
+def render_request(*, user, kind, target, size=None, skip_quota=False):
+    """Validate, charge the quota and queue a render of `target` (a clip, movie or generation).
+
+    Everything that can reject the request runs before the row is created, and the row,
+    the quota charge and the queued start commit together: a rejected request costs
+    nothing and an accepted one cannot be lost between the farm and the database.
+    """
+    backend_name = _configured_backend_name()
+    snapshot = _SNAPSHOT_BUILDERS[kind](target, size)
+    return _render_create(
+        user=user,
+        kind=kind,
+        target=target,
+        backend_name=backend_name,
+        snapshot=snapshot.__dict__,
+        skip_quota=skip_quota,
+        message=f"Requested {snapshot.width}x{snapshot.height}, {snapshot.duration_in_frames} frames",
+    )
+
+
+def render_retry(*, render, user):
+    """A new render from the same snapshot; limits and quota apply again."""
+    if render.status not in (Render.Status.FAILED, Render.Status.CANCELLED):
+        raise ConflictError("render_not_retryable", "Only a failed or cancelled render can be retried.")
+    backend_name = _configured_backend_name()
+    snapshots.snapshot_recheck(render)
+    snapshot = {
+        field: getattr(render, field)
+        for field in ("composition_id", "input_props", "width", "height", "fps", "duration_in_frames")
+    }
+    retry = _render_create(
+        user=user,
+        kind=render.kind,
+        target=render.target,
+        backend_name=backend_name,
+        snapshot=snapshot,
+        retry_of=render,
+        message=f"Retry of render {render.pk}",
+    )
+    render_event_record(render.pk, RenderEvent.Kind.RETRIED, f"Retried as render {retry.pk}")
+    return retry
+
+
+def render_cancel(*, render):
+    """Stop a pending or rendering render: the row first, then the farm's work."""
+    now = timezone.now()
+    cancelled = Render.objects.filter(pk=render.pk, status__in=Render.LIVE_STATUSES).update(
+        status=Render.Status.CANCELLED, completed_at=now, last_polled_at=now
+    )
+    if not cancelled:
+        raise ConflictError("render_not_cancellable", "Only a pending or rendering render can be cancelled.")
+    render.refresh_from_db()
+    message = "Cancelled before it started."
+    if render.farm_render_id:
+        message = _stop_farm_work(render)
+    # A render being started right now has no farm id yet: its start task sees the
+    # cancellation when it tries to move the row to rendering, and stops the farm itself.
+    render_event_record(render.pk, RenderEvent.Kind.CANCELLED, message)
+    return render
+
+
+def _stop_farm_work(render):
+    try:
+        outcome = get_backend(render.backend).cancel(render)
+    except BackendError as exc:
+        logger.warning("Cancelling render %s on the farm failed: %s", render.pk, exc)
+        return f"Cancelled; the farm could not be told to stop ({exc}). Its output will be ignored."
+    if outcome.stopped:
+        return "Cancelled; the farm stopped the work."
+    return f"Cancelled; tracking stopped. {outcome.message}".strip()
+
+
+def _configured_backend_name():
+    backend = get_backend()
+    try:
+        backend.check_configured()
+    except BackendNotConfigured as exc:
+        raise ApplicationError(
+            "render_service_not_configured",
+            f"Render service not configured. {exc}".strip(),
+            status_code=503,
+        ) from exc
+    return backend.name
+
+
+def _render_create(*, user, kind, target, backend_name, snapshot, message, retry_of=None, skip_quota=False):
+    from renders.tasks import start_render
+
+    with transaction.atomic():
+        if not skip_quota:
+            quota_reserve(user)
+        render = Render.objects.create(
+            owner=user,
+            kind=kind,
+            retry_of=retry_of,
+            backend=backend_name,
+            last_polled_at=timezone.now(),
+            **{kind: target},
+            **snapshot,
+        )
+        render_event_record(render.pk, RenderEvent.Kind.REQUESTED, message)
+        transaction.on_commit(lambda: start_render.delay(render.pk))
+    return render
