@@ -74,14 +74,14 @@ def render_cancel(*, render):
     render.refresh_from_db()
     message = "Cancelled before it started."
     if render.farm_render_id:
-        message = _stop_farm_work(render)
+        message = render_stop_farm_work(render)
     # A render being started right now has no farm id yet: its start task sees the
     # cancellation when it tries to move the row to rendering, and stops the farm itself.
     render_event_record(render.pk, RenderEvent.Kind.CANCELLED, message)
     return render
 
 
-def _stop_farm_work(render):
+def render_stop_farm_work(render):
     try:
         outcome = get_backend(render.backend).cancel(render)
     except BackendError as exc:

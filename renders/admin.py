@@ -1,0 +1,144 @@
+"""The operations console for renders: find, read, retry, cancel, refresh, fail."""
+import json
+
+from django.contrib import admin, messages
+from django.db.models import F
+from django.urls import reverse
+from django.utils.html import format_html
+
+from config.api.exceptions import ApplicationError
+from renders import lifecycle, services
+from renders.backends import BackendError
+from renders.models import Render, RenderEvent
+
+
+class HasErrorFilter(admin.SimpleListFilter):
+    title = "has error"
+    parameter_name = "has_error"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Yes"), ("no", "No"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(error_code="")
+        if self.value() == "no":
+            return queryset.filter(error_code="")
+        return queryset
+
+
+class RenderEventInline(admin.TabularInline):
+    model = RenderEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "kind", "message")
+    readonly_fields = fields
+    ordering = ("created_at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Render)
+class RenderAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "kind",
+        "target_link",
+        "status",
+        "progress",
+        "owner",
+        "backend",
+        "render_seconds",
+        "error_code",
+        "created_at",
+    )
+    list_filter = ("status", "kind", "backend", HasErrorFilter, "created_at")
+    date_hierarchy = "created_at"
+    search_fields = ("=id", "farm_render_id", "owner__username", "owner__email")
+    list_select_related = ("owner", "clip", "movie", "generation")
+    ordering = ("-created_at",)
+    inlines = (RenderEventInline,)
+    actions = ("retry_renders", "cancel_renders", "refresh_progress", "mark_failed")
+    fieldsets = (
+        (None, {"fields": ("owner", "kind", "target_link", "status", "progress", "retry_of")}),
+        ("Outcome", {"fields": ("error_code", "error_message", "output_bucket", "output_key", "output_size")}),
+        ("Farm", {"fields": ("backend", "farm_render_id", "farm_bucket", "poll_count", "estimated_cost", "cost_currency")}),
+        (
+            "Snapshot",
+            {"fields": ("composition_id", "width", "height", "fps", "duration_in_frames", "input_props_pretty")},
+        ),
+        (
+            "Timeline",
+            {"fields": ("created_at", "claimed_at", "started_at", "last_polled_at", "deadline_at", "completed_at")},
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The row is the record of what the farm was asked to do: staff act on it only
+        # through the actions, which go through the same services as users.
+        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_render_seconds=F("completed_at") - F("started_at"))
+
+    @admin.display(description="target")
+    def target_link(self, render):
+        target = render.target
+        if target is None:
+            return "-"
+        url = reverse(f"admin:{target._meta.app_label}_{target._meta.model_name}_change", args=[target.pk])
+        return format_html('<a href="{}">{} {}: {}</a>', url, render.kind, target.pk, target)
+
+    @admin.display(description="render time", ordering="_render_seconds")
+    def render_seconds(self, render):
+        elapsed = getattr(render, "_render_seconds", None)
+        return f"{elapsed.total_seconds():.1f} s" if elapsed is not None else "-"
+
+    @admin.display(description="input props")
+    def input_props_pretty(self, render):
+        return format_html(
+            '<pre style="white-space: pre-wrap; max-height: 30em; overflow: auto">{}</pre>',
+            json.dumps(render.input_props, indent=2),
+        )
+
+    @admin.action(description="Retry selected renders (new render, quota applies)")
+    def retry_renders(self, request, queryset):
+        self._apply(request, queryset, lambda r: services.render_retry(render=r, user=r.owner), "retried")
+
+    @admin.action(description="Cancel selected renders")
+    def cancel_renders(self, request, queryset):
+        self._apply(request, queryset, lambda r: services.render_cancel(render=r), "cancelled")
+
+    @admin.action(description="Refresh progress now")
+    def refresh_progress(self, request, queryset):
+        self._apply(request, queryset.filter(status=Render.Status.RENDERING), _poll_once, "refreshed")
+
+    @admin.action(description="Mark failed (and stop the farm's work)")
+    def mark_failed(self, request, queryset):
+        def fail(render):
+            message = f"Marked failed by staff ({request.user.get_username()})."
+            if not lifecycle.render_fail(render.pk, "failed_by_staff", message):
+                raise ApplicationError("render_not_live", "Only a pending or rendering render can be failed.")
+            services.render_stop_farm_work(render)
+
+        self._apply(request, queryset, fail, "marked failed")
+
+    def _apply(self, request, queryset, action, verb):
+        done = 0
+        for render in queryset:
+            try:
+                action(render)
+            except (ApplicationError, BackendError) as exc:
+                self.message_user(request, f"Render {render.pk}: {exc}", messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} render(s) {verb}.", messages.SUCCESS)
+
+
+def _poll_once(render):
+    lifecycle.render_poll(render.pk)

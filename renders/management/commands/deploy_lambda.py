@@ -1,0 +1,49 @@
+"""Deploy the Remotion Lambda function and site with the Remotion CLI pinned in remotion/.
+
+It needs AWS credentials with Remotion's policy (see README, "Deploying to AWS") and
+cannot run on an offline machine; it only wraps the two documented CLI calls.
+"""
+import subprocess
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Deploy the Remotion Lambda function and site, then print the settings to use."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--region", default=settings.REMOTION_AWS_REGION, help="AWS region (REMOTION_AWS_REGION)")
+        parser.add_argument("--memory", type=int, default=2048, help="function memory in MB")
+        parser.add_argument("--disk", type=int, default=2048, help="function disk in MB")
+        parser.add_argument("--timeout", type=int, default=120, help="function timeout in seconds (not delayRender)")
+        parser.add_argument("--site-name", default="montage", help="S3 site name; redeploying overwrites it")
+
+    def handle(self, *args, region, memory, disk, timeout, site_name, **options):
+        if not region:
+            raise CommandError("Give --region or set REMOTION_AWS_REGION.")
+        function_name = self._remotion(
+            "lambda", "functions", "deploy",
+            f"--region={region}", f"--memory={memory}", f"--disk={disk}", f"--timeout={timeout}", "--yes", "--quiet",
+        )
+        serve_url = self._remotion(
+            "lambda", "sites", "create", "src/index.ts", f"--site-name={site_name}", f"--region={region}", "--yes", "--quiet",
+        )
+        self.stdout.write("Deployed. Set these for the web and worker processes:")
+        self.stdout.write("RENDER_BACKEND=lambda")
+        self.stdout.write(f"REMOTION_AWS_REGION={region}")
+        self.stdout.write(f"REMOTION_LAMBDA_FUNCTION_NAME={function_name}")
+        self.stdout.write(f"REMOTION_SERVE_URL={serve_url}")
+
+    def _remotion(self, *arguments):
+        command = ["npx", "--no-install", "remotion", *arguments]
+        self.stderr.write("$ " + " ".join(command))
+        result = subprocess.run(
+            command, cwd=settings.REMOTION_PROJECT_DIR, capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            raise CommandError(f"{' '.join(arguments[:3])} failed:\n{result.stderr or result.stdout}")
+        lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
+        if not lines:
+            raise CommandError(f"{' '.join(arguments[:3])} printed nothing.")
+        return lines[-1]
