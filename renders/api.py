@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django_ratelimit.core import get_usage
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -112,8 +112,10 @@ class RenderListView(generics.ListAPIView):
 
     @extend_schema(
         parameters=[
-            {"name": name, "in": "query", "required": False, "schema": {"type": kind}}
-            for name, kind in (("movie", "integer"), ("clip", "integer"), ("generation", "integer"), ("status", "string"))
+            OpenApiParameter("movie", int, description="only renders of this movie"),
+            OpenApiParameter("clip", int, description="only renders of this clip"),
+            OpenApiParameter("generation", int, description="only renders of this generation"),
+            OpenApiParameter("status", str, enum=Render.Status.values),
         ]
     )
     def get(self, request, *args, **kwargs):
