@@ -61,3 +61,15 @@ class MovieFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     name = factory.Sequence(lambda n: f"Movie {n}")
     fps = 30
+
+
+def movie_with_clips(*durations, owner=None, fps=30):
+    """A movie whose timeline holds one new clip per duration (clips at the movie's fps),
+    built through the timeline service so positions and total are real."""
+    from movies.services import movie_insert_scene
+
+    movie = MovieFactory(fps=fps, **({"owner": owner} if owner else {}))
+    for duration in durations:
+        movie_insert_scene(movie=movie, clip=ClipFactory(owner=movie.owner, duration_in_frames=duration, fps=fps))
+    movie.refresh_from_db()
+    return movie

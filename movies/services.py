@@ -1,0 +1,233 @@
+"""Timeline editing: the product rules for a movie's scenes (see product-rules.md).
+
+Every operation runs in one transaction that first locks the movie row (SELECT ... FOR
+UPDATE; SQLite's IMMEDIATE transactions serialise writers instead), re-reads the scenes
+under that lock, applies its rule, stores positions 0..n-1 and refreshes the cached total.
+Concurrent edits of one movie therefore run one after another and never interleave.
+"""
+from django.db import transaction
+from django.db.models import F
+
+from config.api.exceptions import ApplicationError, ConflictError, NotFoundError
+from movies.models import Movie, Scene
+from movies.selectors import timeline_scenes
+
+# The total is stored in a 32-bit integer column.
+TOTAL_FRAMES_MAX = 2**31 - 1
+MOVIE_EDITABLE_FIELDS = frozenset({"name", "fps"})
+SCENE_EDITABLE_FIELDS = frozenset({"trim_start", "trim_end", "duration_override"})
+
+
+def movie_create(*, owner, name, fps=30):
+    return Movie.objects.create(owner=owner, name=name, fps=fps)
+
+
+def movie_fps_is_locked(movie):
+    """A movie's fps is fixed once it has scenes: their duration overrides and trims are
+    counted in the movie's frames, so changing it would silently change their length."""
+    return movie.scenes.exists()
+
+
+def movie_update(*, movie, **changes):
+    """Change a movie's name and/or fps."""
+    if unknown := set(changes) - MOVIE_EDITABLE_FIELDS:
+        raise TypeError(f"movie_update() cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        movie = _lock_movie(movie.pk)
+        if changes.get("fps", movie.fps) != movie.fps and movie_fps_is_locked(movie):
+            raise ConflictError(
+                "movie_fps_locked",
+                "A movie's fps can only change while it has no scenes. "
+                "Remove its scenes first or create a new movie at the new fps.",
+            )
+        for field, value in changes.items():
+            setattr(movie, field, value)
+        movie.save(update_fields=[*changes, "updated_at"])
+    return movie
+
+
+def fps_normalised_duration(clip, movie_fps):
+    """The clip's length in movie frames when the frame rates differ, else None.
+
+    "round" is JavaScript's Math.round (half up), as in the system Montage replaces, not
+    Python's round() (half to even): 15 frames at 30 fps in a 25 fps movie are 12.5 -> 13
+    frames, where round() says 12. Integer arithmetic keeps it exact; no clip shrinks to
+    nothing.
+    """
+    if clip.fps == movie_fps:
+        return None
+    return max(1, (2 * clip.duration_in_frames * movie_fps + clip.fps) // (2 * clip.fps))
+
+
+def insert_index(scene_count, after_index=None, before_index=None):
+    """Where a new scene goes: last by default, else after/before an index, clamped."""
+    if after_index is not None and before_index is not None:
+        raise ApplicationError("invalid_position", "Give after_index or before_index, not both.")
+    if after_index is not None:
+        wanted = after_index + 1
+    elif before_index is not None:
+        wanted = before_index
+    else:
+        wanted = scene_count
+    return max(0, min(wanted, scene_count))
+
+
+def movie_insert_scene(*, movie, clip, after_index=None, before_index=None):
+    with transaction.atomic():
+        movie = _lock_movie(movie.pk)
+        if clip.owner_id != movie.owner_id:
+            raise ApplicationError("clip_not_found", f"You have no clip with id {clip.pk}.")
+        scenes = _timeline(movie)
+        index = insert_index(len(scenes), after_index, before_index)
+        scenes.insert(
+            index, Scene(movie=movie, clip=clip, duration_override=fps_normalised_duration(clip, movie.fps))
+        )
+        _store_timeline(movie, scenes)
+    return movie
+
+
+def scene_update(*, scene, **changes):
+    """Change trim_start, trim_end and/or duration_override; omitted fields stay."""
+    if unknown := set(changes) - SCENE_EDITABLE_FIELDS:
+        raise TypeError(f"scene_update() cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        movie, scenes, scene = _lock_scene(scene)
+        _require_clip(scene)
+        for field, value in changes.items():
+            setattr(scene, field, value)
+        _check_trims(scene)
+        scene.save(update_fields=list(changes))
+        _store_timeline(movie, scenes)
+    return movie
+
+
+def scene_split(*, scene, frame):
+    """Cut a scene at `frame` into two scenes on the same clip, the second right after."""
+    with transaction.atomic():
+        movie, scenes, scene = _lock_scene(scene)
+        _require_clip(scene)
+        base, visible_end = scene.base_duration, scene.base_duration - scene.trim_end
+        if not scene.trim_start < frame < visible_end:
+            raise ApplicationError(
+                "split_out_of_range",
+                f"Split frame must lie strictly between {scene.trim_start} and {visible_end} "
+                f"(the scene's visible frames); got {frame}.",
+            )
+        second = Scene(
+            movie=movie,
+            clip=scene.clip,
+            duration_override=scene.duration_override,
+            trim_start=frame,
+            trim_end=scene.trim_end,
+        )
+        scene.trim_end = base - frame
+        scene.save(update_fields=["trim_end"])
+        scenes.insert(scenes.index(scene) + 1, second)
+        _store_timeline(movie, scenes)
+    return movie
+
+
+def scenes_reorder(*, movie, scene_ids):
+    """Put the scenes in the order of `scene_ids`, which must name each scene exactly once."""
+    with transaction.atomic():
+        movie = _lock_movie(movie.pk)
+        scenes = {scene.pk: scene for scene in _timeline(movie)}
+        if len(scene_ids) != len(scenes) or set(scene_ids) != set(scenes):
+            missing = sorted(set(scenes) - set(scene_ids))
+            unknown = sorted(set(scene_ids) - set(scenes))
+            raise ApplicationError(
+                "invalid_reorder",
+                f"scene_ids must list each of the movie's {len(scenes)} scenes exactly once "
+                f"(missing: {missing}, not in this movie: {unknown}, {len(scene_ids)} ids given).",
+            )
+        _store_timeline(movie, [scenes[scene_id] for scene_id in scene_ids])
+    return movie
+
+
+def scene_remove(*, scene):
+    with transaction.atomic():
+        movie, scenes, scene = _lock_scene(scene)
+        scenes.remove(scene)
+        scene.delete()
+        _store_timeline(movie, scenes)
+    return movie
+
+
+def movies_recompute_totals(*, movie_ids):
+    """Refresh cached totals after a clip changed or vanished under these movies' scenes."""
+    with transaction.atomic():
+        for movie in Movie.objects.select_for_update().filter(pk__in=list(movie_ids)).order_by("pk"):
+            _store_total(movie, _timeline(movie))
+
+
+def _lock_movie(movie_id):
+    try:
+        return Movie.objects.select_for_update().get(pk=movie_id)
+    except Movie.DoesNotExist:
+        raise NotFoundError("This movie no longer exists.") from None
+
+
+def _lock_scene(scene):
+    """Lock the scene's movie and re-read the scene under the lock: what the caller loaded
+    before may have been changed or removed by a concurrent edit."""
+    movie = _lock_movie(scene.movie_id)
+    scenes = _timeline(movie)
+    current = next((candidate for candidate in scenes if candidate.pk == scene.pk), None)
+    if current is None:
+        raise NotFoundError("This scene no longer exists; reload the movie.")
+    return movie, scenes, current
+
+
+def _require_clip(scene):
+    if scene.is_missing:
+        raise ConflictError(
+            "clip_missing", "This scene's clip was deleted, so it cannot be edited. Remove the scene instead."
+        )
+
+
+def _timeline(movie):
+    return list(timeline_scenes().filter(movie=movie))
+
+
+def _check_trims(scene):
+    if scene.trim_start < 0 or scene.trim_end < 0:
+        raise ApplicationError("invalid_trim", "Trims cannot be negative.")
+    if scene.duration_override is not None and scene.duration_override < 1:
+        raise ApplicationError("invalid_duration_override", "A duration override must be at least 1 frame.")
+    base = scene.base_duration
+    if scene.trim_start + scene.trim_end >= base:
+        raise ApplicationError(
+            "invalid_trim",
+            f"trim_start + trim_end must leave at least 1 frame of this {base}-frame scene "
+            f"(got {scene.trim_start} + {scene.trim_end}).",
+        )
+
+
+def _store_timeline(movie, scenes):
+    _store_order(scenes)
+    _store_total(movie, scenes)
+
+
+def _store_order(scenes):
+    """Save `scenes` (stored or new, all of one locked movie) at positions 0..n-1 in list order.
+
+    PostgreSQL checks the unique (movie, position) constraint row by row, so shifting in
+    place (position + 1) collides with the neighbour midway. Scenes that move are parked
+    above every position in use, then written at their final place; the rest stay put.
+    """
+    moving = [scene for index, scene in enumerate(scenes) if scene.pk and scene.position != index]
+    if moving:
+        parking = len(scenes) + max(scene.position for scene in scenes if scene.pk) + 1
+        Scene.objects.filter(pk__in=[scene.pk for scene in moving]).update(position=F("position") + parking)
+    for index, scene in enumerate(scenes):
+        scene.position = index
+    Scene.objects.bulk_update(moving, ["position"])
+    Scene.objects.bulk_create([scene for scene in scenes if scene.pk is None])
+
+
+def _store_total(movie, scenes):
+    total = sum(scene.effective_duration for scene in scenes)
+    if total > TOTAL_FRAMES_MAX:
+        raise ApplicationError("movie_too_long", "This edit would make the movie longer than Montage can store.")
+    movie.total_duration_in_frames = total
+    movie.save(update_fields=["total_duration_in_frames", "updated_at"])
