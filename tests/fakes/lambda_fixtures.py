@@ -1,0 +1,60 @@
+"""pytest fixtures: moto S3 and a fake Remotion Lambda on localhost, reached by real boto3.
+
+Load with `pytest_plugins = ["tests.fakes.lambda_fixtures"]` in tests/conftest.py.
+Everything is wired through the environment, as in production: boto3 reads
+AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL_S3 itself, nothing passes an endpoint_url.
+"""
+import urllib.request
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from tests.fakes.fake_lambda import FakeLambda
+from tests.fakes.remotion_farm import BUCKET, FUNCTION_NAME, REGION, SERVE_URL, RemotionFarm
+
+DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+@pytest.fixture(scope="session")
+def moto_s3_url():
+    """One moto server per test session; `fake_lambda` empties it before each test."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def fake_lambda(moto_s3_url, monkeypatch, settings, tmp_path):
+    """A fake Remotion Lambda 4.0.527 with its render bucket, and the process configured to use it.
+
+    Sets AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL_S3, dummy AWS credentials, the region,
+    and RENDER_BACKEND="lambda" with the REMOTION_* settings. Yields the FakeLambda:
+    `.farm` scripts renders, `.throttle()` / `.delay_reply()` provoke failures,
+    `.invocations_of()` tells what reached it.
+    """
+    urllib.request.urlopen(urllib.request.Request(f"{moto_s3_url}/moto-api/reset", method="POST")).close()
+    s3 = boto3.client("s3", endpoint_url=moto_s3_url, region_name=REGION, **DUMMY_CREDENTIALS)
+    s3.create_bucket(Bucket=BUCKET)
+    fake = FakeLambda(RemotionFarm(s3))
+    fake.start()
+
+    # A developer's own AWS profile or config must not leak into the tests.
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", DUMMY_CREDENTIALS["aws_access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", DUMMY_CREDENTIALS["aws_secret_access_key"])
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", fake.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", moto_s3_url)
+
+    settings.RENDER_BACKEND = "lambda"
+    settings.REMOTION_AWS_REGION = REGION
+    settings.REMOTION_LAMBDA_FUNCTION_NAME = FUNCTION_NAME
+    settings.REMOTION_SERVE_URL = SERVE_URL
+    yield fake
+    fake.stop()
