@@ -1,1 +1,37 @@
-api_urlpatterns = []
+from rest_framework import serializers, viewsets
+from rest_framework.routers import SimpleRouter
+
+from clips.models import Clip
+from clips.services import clip_create, clip_delete, clip_update
+from config.api.bounds import FPS, FRAME_COUNT, VERBATIM_CODE
+from config.api.ownership import OwnerScopedMixin
+
+
+class ClipSerializer(serializers.ModelSerializer):
+    # The render pipeline will add the clip's latest render here (detail view).
+    class Meta:
+        model = Clip
+        fields = ["id", "name", "code", "raw_code", "duration_in_frames", "fps", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {"duration_in_frames": FRAME_COUNT, "fps": FPS, **VERBATIM_CODE}
+
+
+class ClipViewSet(OwnerScopedMixin, viewsets.ModelViewSet):
+    """The requesting user's clip library, newest first."""
+
+    queryset = Clip.objects.all()
+    serializer_class = ClipSerializer
+
+    def perform_create(self, serializer):
+        serializer.instance = clip_create(owner=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = clip_update(clip=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        clip_delete(clip=instance)
+
+
+router = SimpleRouter()
+router.register("clips", ClipViewSet, basename="clip")
+api_urlpatterns = router.urls

@@ -23,4 +23,5 @@ def movie_with_scenes(movie_id):
 
 
 def movies_using_clip(clip_id):
-    return Movie.objects.filter(pk__in=Scene.objects.filter(clip_id=clip_id).values("movie_id")).order_by("pk")
+    scenes = Scene.objects.filter(clip_id=clip_id)
+    return Movie.objects.filter(pk__in=scenes.values("movie_id")).order_by("pk")

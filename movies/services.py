@@ -228,6 +228,8 @@ def _store_order(scenes):
 def _store_total(movie, scenes):
     total = sum(scene.effective_duration for scene in scenes)
     if total > TOTAL_FRAMES_MAX:
-        raise ApplicationError("movie_too_long", "This edit would make the movie longer than Montage can store.")
+        raise ApplicationError(
+            "movie_too_long", "This edit would make the movie longer than Montage can store."
+        )
     movie.total_duration_in_frames = total
     movie.save(update_fields=["total_duration_in_frames", "updated_at"])

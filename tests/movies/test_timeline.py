@@ -185,7 +185,8 @@ def test_split_just_inside_the_edges_is_accepted(frame):
 
     scene_split(scene=scene_at(movie, 0), frame=frame)
 
-    assert [scene.effective_duration for scene in Scene.objects.filter(movie=movie)] == [frame - 10, 70 - frame]
+    halves = [scene.effective_duration for scene in Scene.objects.filter(movie=movie)]
+    assert halves == [frame - 10, 70 - frame]
 
 
 def test_reorder_applies_a_permutation():
@@ -303,7 +304,8 @@ def test_movie_fps_is_fixed_once_it_has_scenes():
 
 def test_a_long_mixed_sequence_keeps_positions_dense_and_the_total_exact():
     movie = movie_with_clips(30, 60, 90)
-    movie_insert_scene(movie=movie, clip=ClipFactory(owner=movie.owner, duration_in_frames=15), before_index=1)
+    short = ClipFactory(owner=movie.owner, duration_in_frames=15)
+    movie_insert_scene(movie=movie, clip=short, before_index=1)
     scene_split(scene=scene_at(movie, 3), frame=45)  # the 90-frame scene
     scene_update(scene=scene_at(movie, 0), trim_start=5, trim_end=5)
     scenes_reorder(movie=movie, scene_ids=list(reversed(scene_ids(movie))))
@@ -311,3 +313,14 @@ def test_a_long_mixed_sequence_keeps_positions_dense_and_the_total_exact():
 
     assert [scene.effective_duration for scene in Scene.objects.filter(movie=movie)] == [45, 45, 15, 20]
     assert stored_total(movie) == 125
+
+
+def test_an_edit_that_would_overflow_the_stored_total_is_rejected(monkeypatch):
+    monkeypatch.setattr("movies.services.TOTAL_FRAMES_MAX", 100)
+    movie = movie_with_clips(60)
+
+    with raises_code("movie_too_long"):
+        movie_insert_scene(movie=movie, clip=ClipFactory(owner=movie.owner, duration_in_frames=41))
+
+    assert len(timeline(movie)) == 1
+    assert stored_total(movie) == 60

@@ -1,0 +1,73 @@
+import pytest
+
+from clips.models import Clip
+from tests.api_errors import assert_error, assert_validation_error
+from tests.factories import SIMPLE_CODE, ClipFactory, movie_with_clips
+from tests.movies.timeline import stored_total
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = {"id", "name", "code", "raw_code", "duration_in_frames", "fps", "created_at", "updated_at"}
+
+
+def test_clip_crud(api, user):
+    new = {"name": "Intro", "code": SIMPLE_CODE, "duration_in_frames": 90, "fps": 30}
+    created = api.post("/api/clips/", new, format="json")
+    assert created.status_code == 201
+    clip = created.json()
+    assert set(clip) == FIELDS
+    assert (clip["name"], clip["raw_code"], Clip.objects.get(pk=clip["id"]).owner) == ("Intro", "", user)
+
+    assert api.get(f"/api/clips/{clip['id']}/").json() == clip
+    patched = api.patch(f"/api/clips/{clip['id']}/", {"name": "Opening"}, format="json").json()
+    assert (patched["name"], patched["code"]) == ("Opening", SIMPLE_CODE)
+    replacement = {"name": "B", "code": "x", "duration_in_frames": 5}
+    put = api.put(f"/api/clips/{clip['id']}/", replacement, format="json")
+    assert (put.json()["code"], put.json()["duration_in_frames"], put.json()["fps"]) == ("x", 5, 30)
+
+    assert api.delete(f"/api/clips/{clip['id']}/").status_code == 204
+    assert_error(api.get(f"/api/clips/{clip['id']}/"), 404, "not_found")
+
+
+def test_list_is_newest_first(api, user):
+    clips = [ClipFactory(owner=user) for _ in range(3)]
+    assert [c["id"] for c in api.get("/api/clips/").json()["results"]] == [c.pk for c in reversed(clips)]
+
+
+@pytest.mark.parametrize(
+    ("payload", "fields"),
+    [
+        ({"name": "", "code": "x", "duration_in_frames": 1}, ["name"]),
+        ({"name": "a", "code": "", "duration_in_frames": 1}, ["code"]),
+        ({"name": "a", "code": "x", "duration_in_frames": 0}, ["duration_in_frames"]),
+        ({"name": "a", "code": "x", "duration_in_frames": -5}, ["duration_in_frames"]),
+        ({"name": "a", "code": "x", "duration_in_frames": 10**12}, ["duration_in_frames"]),
+        ({"name": "a", "code": "x", "duration_in_frames": "long"}, ["duration_in_frames"]),
+        ({"name": "a", "code": "x", "duration_in_frames": 1, "fps": 0}, ["fps"]),
+        ({"name": "a", "code": "x", "duration_in_frames": 1, "fps": 121}, ["fps"]),
+        ({"name": ["a"], "code": {"x": 1}, "duration_in_frames": 1}, ["name", "code"]),
+    ],
+)
+def test_invalid_clips_are_rejected(api, payload, fields):
+    assert_validation_error(api.post("/api/clips/", payload, format="json"), *fields)
+    assert not Clip.objects.exists()
+
+
+def test_deleting_a_used_clip_keeps_the_scene_as_missing(api, user):
+    movie = movie_with_clips(10, 20, owner=user)
+    clip = movie.scenes.get(position=0).clip
+
+    assert api.delete(f"/api/clips/{clip.pk}/").status_code == 204
+
+    missing = api.get(f"/api/movies/{movie.pk}/").json()["scenes"][0]
+    assert (missing["clip"], missing["clip_name"], missing["effective_duration_in_frames"]) == (None, None, 0)
+    assert stored_total(movie) == 20
+
+
+def test_changing_a_used_clips_duration_updates_the_total(api, user):
+    movie = movie_with_clips(10, 20, owner=user)
+    clip = movie.scenes.get(position=1).clip
+
+    api.patch(f"/api/clips/{clip.pk}/", {"duration_in_frames": 5}, format="json")
+
+    assert api.get(f"/api/movies/{movie.pk}/").json()["total_duration_in_frames"] == 15
