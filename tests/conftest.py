@@ -5,6 +5,8 @@ from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
 
+pytest_plugins = ["tests.fakes.lambda_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_storage(settings, tmp_path):
@@ -33,6 +35,13 @@ def user(db):
 @pytest.fixture
 def other_user(db):
     return UserFactory()
+
+
+@pytest.fixture
+def web(client, user):
+    """The pages as `user` sees them, signed in through a session like a browser."""
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture

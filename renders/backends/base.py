@@ -28,8 +28,12 @@ class FatalBackendError(BackendError):
         self.code = code
 
 
-class BackendNotConfigured(BackendError):
-    """Settings needed by the backend are missing; requests must be refused up front."""
+class BackendNotConfigured(FatalBackendError):
+    """Settings needed by the backend are missing: new requests are refused up front, and a
+    render already accepted when the settings went missing fails with this code."""
+
+    def __init__(self, message):
+        super().__init__(message, code="render_service_not_configured")
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,6 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, ReadTimeoutError
 from remotion_lambda import RemotionClient, RenderMediaParams
 
-# Until tests/conftest.py loads the plugin (pytest_plugins = ["tests.fakes.lambda_fixtures"]).
-from tests.fakes.lambda_fixtures import fake_lambda, moto_s3_url  # noqa: F401
 from tests.fakes.remotion_farm import (
     BUCKET,
     FAKE_MP4,

@@ -9,8 +9,6 @@ from remotion_lambda import RemotionClient, RenderMediaParams
 from renders.backends import BackendNotConfigured, FatalBackendError, TransientBackendError, get_backend
 from renders.backends.lambda_ import LambdaBackend
 from tests.fakes import remotion_farm as remotion
-# Until tests/conftest.py loads the plugin (pytest_plugins = ["tests.fakes.lambda_fixtures"]).
-from tests.fakes.lambda_fixtures import fake_lambda, moto_s3_url  # noqa: F401
 from tests.renders.backends.lambda_support import CLIP_PROPS, make_render
 
 

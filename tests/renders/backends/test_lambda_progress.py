@@ -10,8 +10,6 @@ import pytest
 from renders.backends import FatalBackendError, TransientBackendError
 from renders.backends.lambda_ import LambdaBackend
 from tests.fakes import remotion_farm as remotion
-# Until tests/conftest.py loads the plugin (pytest_plugins = ["tests.fakes.lambda_fixtures"]).
-from tests.fakes.lambda_fixtures import fake_lambda, moto_s3_url  # noqa: F401
 from tests.renders.backends.lambda_support import make_render, started_render
 
 
