@@ -79,7 +79,7 @@ class QuotaSerializer(serializers.Serializer):
 def _check_burst(request):
     """Short-window throttle on render starts, on top of the hourly quota."""
     usage = get_usage(
-        request, group="render-start", key="user", rate=settings.RENDER_BURST_RATE, method=None, increment=True
+        request, group="render-start", key="user", rate=settings.RENDER_BURST_RATE, increment=True
     )
     if usage and usage["should_limit"]:
         retry_after = max(1, int(usage["time_left"]))
