@@ -1,0 +1,50 @@
+import type React from 'react';
+import {transform} from 'sucrase';
+import {ALLOWED_MODULES} from './modules';
+
+type CodeComponent = React.ComponentType<Record<string, unknown>>;
+
+const cache = new Map<string, CodeComponent>();
+
+const requireAllowed = (name: string): unknown => {
+  if (!Object.prototype.hasOwnProperty.call(ALLOWED_MODULES, name)) {
+    throw new Error(
+      `Cannot import "${name}": only ${Object.keys(ALLOWED_MODULES).join(', ')} are available.`,
+    );
+  }
+  return ALLOWED_MODULES[name];
+};
+
+// Turns a clip's source (TSX with ES imports, default-exporting a component) into a
+// component. Errors keep the original message so a failed render reports what is wrong
+// with the code rather than a generic failure. Compiled components are cached per code
+// string: every scene and every frame asks again, and the result never changes.
+export const compileComponent = (code: string): CodeComponent => {
+  const cached = cache.get(code);
+  if (cached) {
+    return cached;
+  }
+  const js = transform(code, {
+    transforms: ['jsx', 'typescript', 'imports'],
+    jsxRuntime: 'automatic',
+    production: true,
+    // Sucrase drops imports whose bindings are unused; keep them so an import we cannot
+    // provide fails the same way whether or not the code uses it.
+    keepUnusedImports: true,
+  }).code;
+  const module = {exports: {} as Record<string, unknown>};
+  // The code runs with React in scope too: older clips call React.createElement without
+  // importing React.
+  new Function('require', 'module', 'exports', 'React', js)(
+    requireAllowed,
+    module,
+    module.exports,
+    ALLOWED_MODULES.react,
+  );
+  const component = module.exports.default;
+  if (typeof component !== 'function' && (typeof component !== 'object' || component === null)) {
+    throw new Error('The code must `export default` a React component.');
+  }
+  cache.set(code, component as CodeComponent);
+  return component as CodeComponent;
+};
