@@ -1,0 +1,230 @@
+"""Renders on this machine: remotion/scripts/render.mjs run by Node + Chromium as one
+detached process per render, reporting through a progress file. The same asynchronous
+shape as Lambda: `start` returns at once and `progress` is polled.
+
+Per render, LOCAL_RENDER_DIR/<pk>/ holds job.json (what to render), progress.json
+(written atomically by the script: stage bundling|rendering|done|error|cancelled,
+progress 0..1, renderedFrames, encodedFrames, totalFrames, error, outputSize) and
+render.log (the process's stdout and stderr). The MP4 appears at MEDIA_ROOT/renders/<pk>.mp4
+only once complete.
+"""
+import errno
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+
+from renders.backends import local_process
+from renders.backends.base import (
+    BackendNotConfigured,
+    CancelOutcome,
+    FatalBackendError,
+    OutputLocation,
+    RenderBackend,
+    RenderProgress,
+    StartedRender,
+    TransientBackendError,
+)
+from renders.limits import limits_for
+
+DEFAULT_BROWSER = "/usr/bin/chromium-headless-shell"
+# How long a cancelled render may take to close its browser before it is killed.
+CANCEL_GRACE_SECONDS = 5.0
+# Enough of the log's end to hold Node's last error and its stack.
+LOG_TAIL_BYTES = 16 * 1024
+
+
+class LocalBackend(RenderBackend):
+    name = "local"
+
+    @property
+    def max_concurrency(self):
+        return settings.LOCAL_RENDER_CONCURRENCY
+
+    def check_configured(self):
+        _node()
+        browser_executable()
+        if not (_project_dir() / "node_modules" / "@remotion" / "renderer").is_dir():
+            raise BackendNotConfigured(
+                f"The Remotion project's packages are not installed: run `make setup` "
+                f"(or `npm ci` in {_project_dir()})."
+            )
+
+    def start(self, render):
+        self.check_configured()
+        paths = _Paths(render)
+        paths.work.mkdir(parents=True, exist_ok=True)
+        # A progress file left by an earlier attempt must not be read as this one's.
+        paths.progress.unlink(missing_ok=True)
+        paths.job.write_text(json.dumps(_job(render, paths)))
+        try:
+            pid = local_process.launch(
+                [_node(), str(_project_dir() / "scripts" / "render.mjs"), str(paths.job)],
+                job_path=paths.job,
+                log_path=paths.log,
+                cwd=_project_dir(),
+            )
+        except OSError as err:
+            if err.errno in (errno.EAGAIN, errno.ENOMEM):
+                raise TransientBackendError(f"Could not start the render process: {err}") from err
+            raise FatalBackendError(f"Could not start the render process: {err}") from err
+        return StartedRender(farm_render_id=f"local-{render.pk}-{pid}")
+
+    def progress(self, render):
+        paths = _Paths(render)
+        state = _read_state(paths.progress)
+        if _is_final(state):
+            return _outcome(render, state)
+        if local_process.is_running(_pid(render), paths.job):
+            return RenderProgress(fraction=state.get("progress", 0.0))
+        # It may have written its final state just before exiting.
+        state = _read_state(paths.progress)
+        if _is_final(state):
+            return _outcome(render, state)
+        # Killed or crashed before it could say so: its browser may still be running.
+        local_process.kill_leftovers(paths.job)
+        return RenderProgress(
+            fraction=state.get("progress", 0.0),
+            fatal_error=f"The render process stopped without finishing: {_last_error_line(paths.log)}",
+        )
+
+    def cancel(self, render):
+        paths = _Paths(render)
+        local_process.stop(_pid(render), paths.job, grace_seconds=CANCEL_GRACE_SECONDS)
+        paths.scratch.unlink(missing_ok=True)
+        return CancelOutcome(stopped=True)
+
+    def output_location(self, render):
+        if not render.output_key:
+            return OutputLocation()
+        return OutputLocation(file_path=Path(settings.MEDIA_ROOT) / render.output_key)
+
+
+def browser_executable():
+    """REMOTION_BROWSER_EXECUTABLE, else Debian's headless shell, else `chromium` on PATH.
+
+    Remotion must never fall back to downloading a browser: offline, that kills Node.
+    """
+    configured = settings.REMOTION_BROWSER_EXECUTABLE
+    if configured:
+        if os.access(configured, os.X_OK):
+            return configured
+        raise BackendNotConfigured(f"REMOTION_BROWSER_EXECUTABLE={configured} is not an executable file.")
+    for candidate in (DEFAULT_BROWSER, shutil.which("chromium")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    raise BackendNotConfigured(
+        "Render service not configured: no Chromium for local renders. Install Debian's headless "
+        "shell (as root: apt-get install -y chromium-headless-shell, which `make setup` does) "
+        "or set REMOTION_BROWSER_EXECUTABLE."
+    )
+
+
+def bundle_root():
+    # Not under MEDIA_ROOT: the bundle is code, not something to serve to users.
+    return Path(getattr(settings, "LOCAL_RENDER_BUNDLE_DIR", settings.DATA_DIR / "remotion-bundles"))
+
+
+def build_bundle(root=None):
+    """Build the shared Remotion bundle now rather than in the first render; returns its folder."""
+    result = subprocess.run(
+        [_node(), str(_project_dir() / "scripts" / "bundle.mjs"), str(root or bundle_root())],
+        cwd=_project_dir(),
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise FatalBackendError(f"Building the Remotion bundle failed: {result.stderr.strip()}")
+    return Path(result.stdout.strip().splitlines()[-1])
+
+
+class _Paths:
+    def __init__(self, render):
+        self.work = Path(settings.LOCAL_RENDER_DIR).resolve() / str(render.pk)
+        self.job = self.work / "job.json"
+        self.progress = self.work / "progress.json"
+        self.log = self.work / "render.log"
+        # The MP4 is written here and moved into MEDIA_ROOT only when complete.
+        self.scratch = self.work / "output.partial.mp4"
+        self.output_key = f"renders/{render.pk}.mp4"
+        self.output = Path(settings.MEDIA_ROOT) / self.output_key
+
+
+def _job(render, paths):
+    return {
+        "compositionId": render.composition_id,
+        "inputProps": render.input_props,
+        "outputPath": str(paths.output),
+        "scratchPath": str(paths.scratch),
+        "progressPath": str(paths.progress),
+        "browserExecutable": browser_executable(),
+        "bundleRoot": str(bundle_root()),
+        # Remotion's delayRender timeout in the page, not a limit on the whole render.
+        "timeoutInMilliseconds": limits_for(render.kind).browser_timeout_seconds * 1000,
+        # The script refuses to render anything other than what was checked and charged.
+        "expected": {
+            "width": render.width,
+            "height": render.height,
+            "fps": render.fps,
+            "durationInFrames": render.duration_in_frames,
+        },
+    }
+
+
+def _outcome(render, state):
+    if state["stage"] == "done":
+        paths = _Paths(render)
+        if not paths.output.is_file():
+            return RenderProgress(fraction=1.0, fatal_error="The render finished but its MP4 is missing.")
+        return RenderProgress(
+            fraction=1.0, done=True, output_key=paths.output_key, output_size=paths.output.stat().st_size
+        )
+    if state["stage"] == "cancelled":
+        return RenderProgress(fraction=state.get("progress", 0.0), fatal_error="The render was cancelled.")
+    return RenderProgress(fraction=state.get("progress", 0.0), fatal_error=state.get("error") or "Render failed.")
+
+
+def _is_final(state):
+    return state.get("stage") in ("done", "error", "cancelled")
+
+
+def _read_state(path):
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as err:
+        # Written by rename, so a partial file means something else went wrong: ask again.
+        raise TransientBackendError(f"Unreadable progress file {path}: {err}") from err
+
+
+def _pid(render):
+    prefix, _, pid = render.farm_render_id.rpartition("-")
+    if not prefix.startswith("local-") or not pid.isdigit():
+        raise FatalBackendError(f"Not a local render id: {render.farm_render_id!r}.")
+    return int(pid)
+
+
+def _last_error_line(log_path):
+    try:
+        with open(log_path, "rb") as log:
+            log.seek(max(0, log.seek(0, os.SEEK_END) - LOG_TAIL_BYTES))
+            lines = [line.strip() for line in log.read().decode(errors="replace").splitlines() if line.strip()]
+    except OSError:
+        lines = []
+    errors = [line for line in lines if "error" in line.lower()]
+    return (errors or lines or ["it wrote nothing to its log."])[-1]
+
+
+def _node():
+    node = shutil.which("node")
+    if not node:
+        raise BackendNotConfigured("Render service not configured: Node.js 20 is needed for local renders.")
+    return node
+
+
+def _project_dir():
+    return Path(settings.REMOTION_PROJECT_DIR)
