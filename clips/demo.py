@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
+# The demo editor's account, which owns the seeded clips and demo movie.
+DEMO_USERNAME = "demo"
 
 
 @dataclass(frozen=True)
