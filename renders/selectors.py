@@ -8,3 +8,18 @@ def renders_for_owner(user):
 def render_latest_for(target_field, target):
     """The newest render of one clip, movie or generation (served by the *_latest indexes)."""
     return Render.objects.filter(**{target_field: target}).order_by("-created_at", "-id").first()
+
+
+def renders_for_listing(user, *, status="", kind=""):
+    """Newest first, with what a row of the renders page shows; snapshots and code stay
+    in the database (each can be tens of kilobytes)."""
+    queryset = (
+        renders_for_owner(user)
+        .select_related("movie", "clip", "generation")
+        .defer("input_props", "clip__code", "clip__raw_code", "generation__code", "generation__raw_code")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.order_by("-created_at", "-id")

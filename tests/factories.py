@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from clips.models import Clip
 from generations.models import Generation
 from movies.models import Movie
+from renders.models import Render
 
 # A tiny valid composition: renders fast and exercises the remotion import path.
 SIMPLE_CODE = """import {AbsoluteFill, useCurrentFrame} from 'remotion';
@@ -73,3 +74,29 @@ def movie_with_clips(*durations, owner=None, fps=30):
         movie_insert_scene(movie=movie, clip=ClipFactory(owner=movie.owner, duration_in_frames=duration, fps=fps))
     movie.refresh_from_db()
     return movie
+
+
+class RenderFactory(factory.django.DjangoModelFactory):
+    """A clip render as the service snapshots it; set `status` etc. for other states."""
+
+    class Meta:
+        model = Render
+
+    clip = factory.SubFactory(ClipFactory)
+    owner = factory.LazyAttribute(lambda render: render.clip.owner)
+    kind = Render.Kind.CLIP
+    backend = Render.Backend.LOCAL
+    composition_id = "DynamicCode"
+    width = 320
+    height = 180
+    fps = factory.LazyAttribute(lambda render: render.clip.fps)
+    duration_in_frames = factory.LazyAttribute(lambda render: render.clip.duration_in_frames)
+    input_props = factory.LazyAttribute(
+        lambda render: {
+            "code": render.clip.code,
+            "durationInFrames": render.duration_in_frames,
+            "fps": render.fps,
+            "width": render.width,
+            "height": render.height,
+        }
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from clips import views
+from clips.models import Clip
+from renders.models import Render
+from renders.views import RenderStartView
+
+app_name = "clips"
+
+urlpatterns = [
+    path("", views.ClipListView.as_view(), name="list"),
+    path("<int:pk>/", views.ClipDetailView.as_view(), name="detail"),
+    path("<int:pk>/render/", RenderStartView.as_view(model=Clip, kind=Render.Kind.CLIP), name="render"),
+]

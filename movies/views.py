@@ -1,0 +1,29 @@
+from django.db.models import Count
+from django.views.generic import DetailView, ListView
+
+from config.pages import OwnedObjectsMixin
+from movies.models import Movie
+from movies.selectors import timeline_scenes
+from renders.models import Render
+from renders.panel import RenderPanelMixin
+
+
+class MovieListView(OwnedObjectsMixin, ListView):
+    model = Movie
+    paginate_by = 20
+
+    def get_queryset(self):
+        # Meta.ordering does not apply to an aggregated query: order explicitly.
+        return super().get_queryset().annotate(scene_count=Count("scenes")).order_by("-created_at", "-id")
+
+
+class MovieDetailView(OwnedObjectsMixin, RenderPanelMixin, DetailView):
+    model = Movie
+    render_kind = Render.Kind.MOVIE
+
+    def get_context_data(self, **kwargs):
+        scenes = list(timeline_scenes().filter(movie=self.object))
+        # Summed here rather than read from the cached total, so the page always agrees
+        # with the rows it shows.
+        total_frames = sum(scene.effective_duration for scene in scenes)
+        return super().get_context_data(scenes=scenes, total_frames=total_frames, **kwargs)

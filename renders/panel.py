@@ -1,0 +1,74 @@
+"""What a movie, clip or generation page shows about rendering it: its latest render and
+whether the Render button works right now, and if not, why."""
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.timesince import timeuntil
+
+from config.api.exceptions import ApplicationError
+from renders import snapshots
+from renders.backends import BackendNotConfigured, get_backend
+from renders.models import Render
+from renders.quota import quota_status
+from renders.selectors import render_latest_for
+
+TARGET_URL_NAMES = {
+    Render.Kind.MOVIE: ("movies:detail", "movies:render"),
+    Render.Kind.CLIP: ("clips:detail", "clips:render"),
+    Render.Kind.GENERATION: ("generations:detail", "generations:render"),
+}
+_SNAPSHOT_BUILDERS = {
+    Render.Kind.MOVIE: snapshots.snapshot_for_movie,
+    Render.Kind.CLIP: snapshots.snapshot_for_clip,
+    Render.Kind.GENERATION: snapshots.snapshot_for_generation,
+}
+
+
+@dataclass(frozen=True)
+class RenderPanel:
+    latest: Render | None
+    blocker: str | None  # why the Render button is disabled; None when it works
+    start_url: str
+
+
+def target_detail_url(kind, target_id):
+    return reverse(TARGET_URL_NAMES[kind][0], args=[target_id])
+
+
+def render_blocker(user, kind, target):
+    """The refusal render_request would give right now, worked out without creating a
+    render or charging the quota (the request itself still checks everything again)."""
+    try:
+        get_backend().check_configured()
+    except BackendNotConfigured as exc:
+        return f"Render service not configured. {exc}".strip()
+    try:
+        _SNAPSHOT_BUILDERS[kind](target)
+    except ApplicationError as exc:
+        return exc.detail
+    quota = quota_status(user)
+    if quota.remaining == 0:
+        return (
+            f"Render quota exceeded. You can render up to {quota.limit} videos per hour. "
+            f"The next render is possible in {timeuntil(quota.resets_at)}."
+        )
+    return None
+
+
+def render_panel(user, kind, target):
+    return RenderPanel(
+        latest=render_latest_for(kind, target),
+        blocker=render_blocker(user, kind, target),
+        start_url=reverse(TARGET_URL_NAMES[kind][1], args=[target.pk]),
+    )
+
+
+class RenderPanelMixin:
+    """For a detail view of something renderable: adds `render_panel` to the context."""
+
+    render_kind = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["render_panel"] = render_panel(self.request.user, self.render_kind, self.object)
+        return context
