@@ -15,6 +15,9 @@ export default function Scene() {
 """
 
 
+PASSWORD = "correct-horse-battery"  # every UserFactory user's, for tests that log in by form
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -22,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"editor{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def save_password(obj, create, extracted, **kwargs):

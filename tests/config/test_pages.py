@@ -2,11 +2,9 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import ClipFactory, GenerationFactory, MovieFactory, RenderFactory
+from tests.factories import PASSWORD, ClipFactory, GenerationFactory, MovieFactory, RenderFactory
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
 
 
 @pytest.fixture
