@@ -9,9 +9,10 @@ function. Every invocation is recorded, so tests can count what reached the farm
 import json
 import re
 import threading
+import time
 import uuid
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
@@ -25,6 +26,7 @@ class Invocation:
     routine: str  # the payload's "type": info, start, status...
     payload: dict
     outcome: str = "pending"  # success, error, unhandled, or the AWS error code it was refused with
+    received_at: float = field(default_factory=time.time)
 
 
 class FakeLambda:
