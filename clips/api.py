@@ -5,10 +5,10 @@ from clips.models import Clip
 from clips.services import clip_create, clip_delete, clip_update
 from config.api.bounds import FPS, FRAME_COUNT, VERBATIM_CODE
 from config.api.ownership import OwnerScopedMixin
+from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
 
 
 class ClipSerializer(serializers.ModelSerializer):
-    # The render pipeline will add the clip's latest render here (detail view).
     class Meta:
         model = Clip
         fields = ["id", "name", "code", "raw_code", "duration_in_frames", "fps", "created_at", "updated_at"]
@@ -16,11 +16,12 @@ class ClipSerializer(serializers.ModelSerializer):
         extra_kwargs = {"duration_in_frames": FRAME_COUNT, "fps": FPS, **VERBATIM_CODE}
 
 
-class ClipViewSet(OwnerScopedMixin, viewsets.ModelViewSet):
+class ClipViewSet(LatestRenderOnDetailMixin, OwnerScopedMixin, viewsets.ModelViewSet):
     """The requesting user's clip library, newest first."""
 
     queryset = Clip.objects.all()
     serializer_class = ClipSerializer
+    detail_serializer_class = with_latest_render(ClipSerializer)
 
     def perform_create(self, serializer):
         serializer.instance = clip_create(owner=self.request.user, **serializer.validated_data)

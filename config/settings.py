@@ -117,6 +117,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(DATA_DIR / "broker" / "queue"),
         "data_folder_out": str(DATA_DIR / "broker" / "queue"),
         "processed_folder": str(DATA_DIR / "broker" / "processed"),
+        "control_folder": str(DATA_DIR / "broker" / "control"),
         "store_processed": False,
     }
 )
@@ -170,6 +171,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RenderStatusEnum": "renders.models.Render.Status",
+        "GenerationStatusEnum": "generations.models.Generation.Status",
+    },
 }
 
 # --- I18N, static, media --------------------------------------------------------------

@@ -9,10 +9,10 @@ from config.api.bounds import FPS, FRAME_COUNT, VERBATIM_CODE
 from config.api.ownership import OwnedPrimaryKeyRelatedField, OwnerScopedMixin
 from generations.models import Generation
 from generations.services import generation_create, generation_save_as_clip
+from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
 
 
 class GenerationSerializer(serializers.ModelSerializer):
-    # The render pipeline will add the generation's latest render here (detail view).
     parent = OwnedPrimaryKeyRelatedField(queryset=Generation.objects.all(), required=False, allow_null=True)
 
     class Meta:
@@ -53,6 +53,7 @@ class SaveAsClipSerializer(serializers.Serializer):
 
 
 class GenerationViewSet(
+    LatestRenderOnDetailMixin,
     OwnerScopedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -65,6 +66,7 @@ class GenerationViewSet(
 
     queryset = Generation.objects.all()
     serializer_class = GenerationSerializer
+    detail_serializer_class = with_latest_render(GenerationSerializer)
 
     def perform_create(self, serializer):
         serializer.instance = generation_create(owner=self.request.user, **serializer.validated_data)

@@ -20,6 +20,7 @@ from movies.services import (
     scene_update,
     scenes_reorder,
 )
+from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
 
 
 class SceneSerializer(serializers.ModelSerializer):
@@ -42,7 +43,6 @@ class SceneSerializer(serializers.ModelSerializer):
 
 
 class MovieSerializer(serializers.ModelSerializer):
-    # The render pipeline will add the movie's latest render here (detail view).
     scenes = SceneSerializer(many=True, read_only=True)
 
     class Meta:
@@ -81,12 +81,13 @@ SCENE_ID = OpenApiParameter("scene_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 SCENE_PATH = r"scenes/(?P<scene_id>\d+)"
 
 
-class MovieViewSet(OwnerScopedMixin, viewsets.ModelViewSet):
+class MovieViewSet(LatestRenderOnDetailMixin, OwnerScopedMixin, viewsets.ModelViewSet):
     """The requesting user's movies, newest first. Scene edits answer with the whole
     updated movie, so the client never has to recompute positions or totals itself."""
 
     queryset = Movie.objects.all()
     serializer_class = MovieSerializer
+    detail_serializer_class = with_latest_render(MovieSerializer)
 
     def get_queryset(self):
         movies = super().get_queryset()
