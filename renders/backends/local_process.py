@@ -28,6 +28,12 @@ def launch(argv, *, job_path, log_path, cwd):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    # Popen returns once exec() is past its point of no return, but the kernel publishes
+    # the new program's environment a moment later; a progress check in that window
+    # would take the render for dead. So wait for it (or for an early exit).
+    deadline = time.monotonic() + 5
+    while not _has_marker(process.pid, job_path) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
     # Reap it when it exits so it does not linger as a zombie of this worker. Any worker
     # can still follow it through /proc; this thread only collects the exit status.
     threading.Thread(target=process.wait, name=f"reap-render-{process.pid}", daemon=True).start()
