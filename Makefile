@@ -26,7 +26,10 @@ browser:
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
-run: migrate
+bundle: setup
+	$(PY) manage.py build_bundle
+
+run: migrate bundle
 	$(PY) manage.py seed_demo
 	$(VENV)/bin/honcho -f Procfile.dev start
 

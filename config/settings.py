@@ -234,3 +234,5 @@ REMOTION_PROJECT_DIR = BASE_DIR / "remotion"
 REMOTION_BROWSER_EXECUTABLE = env_str("REMOTION_BROWSER_EXECUTABLE", None)
 LOCAL_RENDER_CONCURRENCY = env_int("LOCAL_RENDER_CONCURRENCY", 1, minimum=1)
 LOCAL_RENDER_DIR = DATA_DIR / "local-renders"
+# Content-hashed Remotion bundles (rebuilt only when remotion/src or the lock file changes).
+LOCAL_RENDER_BUNDLE_DIR = Path(env_str("LOCAL_RENDER_BUNDLE_DIR", str(DATA_DIR / "remotion-bundles")))

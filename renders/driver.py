@@ -1,8 +1,9 @@
 """Drive one render to a final state from the current process (terminal and benchmarks).
 
 It takes the same lifecycle steps as the Celery tasks. A worker may be running too: the
-conditional updates let whichever of the two claims the render drive it, while the other
-only watches the row.
+conditional updates make a second driver harmless (only one claims the start, and a
+duplicate poll applies nothing twice), so the driver never waits on a worker that may
+not exist.
 """
 import time
 
@@ -12,10 +13,11 @@ from renders.lifecycle import Next
 from renders.models import Render
 
 MAX_TRANSIENT_BACKOFF = 30.0
+# When the step says nothing is due (someone else is starting it, or it just ended).
+IDLE_DELAY = 0.2
 
 
 def render_drive(render_id, on_update=None, sleep=time.sleep):
-    step = _attempt(lambda: lifecycle.render_start(render_id))
     backoff = 1.0
     while True:
         render = Render.objects.get(pk=render_id)
@@ -23,21 +25,12 @@ def render_drive(render_id, on_update=None, sleep=time.sleep):
             on_update(render)
         if render.is_final:
             return render
-        if step.next is Next.NOTHING:
-            sleep(0.5)  # someone else (a worker) drives it: watch the row
-            continue
-        sleep(step.delay)
-        action = lifecycle.render_start if step.next is Next.START_AGAIN else lifecycle.render_poll
+        action = lifecycle.render_poll if render.status == Render.Status.RENDERING else lifecycle.render_start
         try:
             step = action(render_id)
-            backoff = 1.0
         except TransientBackendError:
             backoff = min(backoff * 2, MAX_TRANSIENT_BACKOFF)
-            step = lifecycle.Step(step.next, backoff)
-
-
-def _attempt(call):
-    try:
-        return call()
-    except TransientBackendError:
-        return lifecycle.Step(Next.START_AGAIN, 1.0)
+            sleep(backoff)
+            continue
+        backoff = 1.0
+        sleep(IDLE_DELAY if step.next is Next.NOTHING else step.delay)

@@ -117,7 +117,7 @@ def browser_executable():
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     raise BackendNotConfigured(
-        "Render service not configured: no Chromium for local renders. Install Debian's headless "
+        "No Chromium for local renders. Install Debian's headless "
         "shell (as root: apt-get install -y chromium-headless-shell, which `make setup` does) "
         "or set REMOTION_BROWSER_EXECUTABLE."
     )
@@ -125,7 +125,7 @@ def browser_executable():
 
 def bundle_root():
     # Not under MEDIA_ROOT: the bundle is code, not something to serve to users.
-    return Path(getattr(settings, "LOCAL_RENDER_BUNDLE_DIR", settings.DATA_DIR / "remotion-bundles"))
+    return Path(settings.LOCAL_RENDER_BUNDLE_DIR)
 
 
 def build_bundle(root=None):
@@ -222,7 +222,7 @@ def _last_error_line(log_path):
 def _node():
     node = shutil.which("node")
     if not node:
-        raise BackendNotConfigured("Render service not configured: Node.js 20 is needed for local renders.")
+        raise BackendNotConfigured("Node.js 20 is needed for local renders.")
     return node
 
 

@@ -4,73 +4,33 @@ fake Remotion Lambda: API request -> start task -> poll tasks -> complete / time
 Needs DATABASE_URL (PostgreSQL: the worker process must see the test database) and
 REDIS_URL, as CI provides.
 """
-import os
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
-from config.celery import app as celery_app
 from movies.models import Scene
 from renders.models import Render
 from tests.factories import ClipFactory, MovieFactory
 from tests.fakes.remotion_farm import Done, Progress
+from tests.renders.celery_worker import celery_worker_process, redis_broker  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 WORKER_DEADLINE_SECONDS = 20
 
 
 @pytest.fixture
-def redis_broker():
-    redis_url = os.environ.get("REDIS_URL")
-    if not redis_url or connection.vendor != "postgresql":
-        pytest.skip("needs REDIS_URL and a PostgreSQL DATABASE_URL")
-    previous = celery_app.conf.broker_url
-    _switch_broker(redis_url)
-    celery_app.control.purge()  # messages other runs left behind must not reach our worker
-    yield redis_url
-    _switch_broker(previous)
-
-
-def _switch_broker(url):
-    # The producer pool is built once from broker_url; drop it so the next publish uses `url`.
-    celery_app.conf.broker_url = url
-    celery_app.conf.broker_transport_options = {}
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
 def worker(redis_broker, fake_lambda):
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_broker,
-        "RENDER_BACKEND": "lambda",
-        "REMOTION_AWS_REGION": settings.REMOTION_AWS_REGION,
-        "REMOTION_LAMBDA_FUNCTION_NAME": settings.REMOTION_LAMBDA_FUNCTION_NAME,
-        "REMOTION_SERVE_URL": settings.REMOTION_SERVE_URL,
-        "RENDER_DEADLINE_SECONDS": str(WORKER_DEADLINE_SECONDS),
-    }
-    command = [
-        str(Path(sys.executable).with_name("celery")), "-A", "config", "worker", "--pool=solo",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
-    ]
-    log = open(Path(settings.MEDIA_ROOT).parent / "worker.log", "w+")
-    process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    yield process
-    process.terminate()
-    process.wait(timeout=20)
-    log.seek(0)
-    print(log.read())  # shown by pytest when the test failed
-    log.close()
+    with celery_worker_process(
+        redis_broker,
+        RENDER_BACKEND="lambda",
+        REMOTION_AWS_REGION=settings.REMOTION_AWS_REGION,
+        REMOTION_LAMBDA_FUNCTION_NAME=settings.REMOTION_LAMBDA_FUNCTION_NAME,
+        REMOTION_SERVE_URL=settings.REMOTION_SERVE_URL,
+        RENDER_DEADLINE_SECONDS=WORKER_DEADLINE_SECONDS,
+    ) as process:
+        yield process
 
 
 def wait_for(render_id, statuses, timeout=60):

@@ -1,0 +1,65 @@
+"""A real Celery worker process on Redis, for tests of the whole pipeline.
+
+Needs REDIS_URL and a PostgreSQL DATABASE_URL (CI provides both): the worker is another
+process, so it must reach the test database over the network.
+"""
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app as celery_app
+
+
+@pytest.fixture
+def redis_broker():
+    """Tasks queued by the code under test go to Redis while the test runs."""
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url or connection.vendor != "postgresql":
+        pytest.skip("needs REDIS_URL and a PostgreSQL DATABASE_URL")
+    previous = celery_app.conf.broker_url
+    _switch_broker(redis_url)
+    celery_app.control.purge()  # messages other runs left behind must not reach our worker
+    yield redis_url
+    _switch_broker(previous)
+
+
+def _switch_broker(url):
+    # The producer pool is built once from broker_url; drop it so the next publish uses `url`.
+    celery_app.conf.broker_url = url
+    celery_app.conf.broker_transport_options = {}
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def celery_worker_process(redis_url, **env_overrides):
+    """`celery -A config worker` against the test database; its log is printed at the end
+    (pytest shows it when the test failed)."""
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": redis_url,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **{name: str(value) for name, value in env_overrides.items()},
+    }
+    command = [
+        str(Path(sys.executable).with_name("celery")), "-A", "config", "worker", "--pool=solo",
+        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
+    ]
+    log_path = Path(settings.MEDIA_ROOT).parent / "worker.log"
+    with open(log_path, "w+") as log:
+        process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            log.seek(0)
+            print(log.read())
