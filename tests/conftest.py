@@ -5,7 +5,8 @@ from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
 
-pytest_plugins = ["tests.fakes.lambda_fixtures"]
+# Fixture modules shared across test folders (one Remotion bundle per run, one moto server).
+pytest_plugins = ["tests.fakes.lambda_fixtures", "tests.local_render", "tests.renders.celery_worker"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Real, tiny renders through the LocalBackend, shared by the backend and demo-clip tests.
 
-Import the fixtures into a test module (`from tests.local_render import local_backend`).
+Its fixtures are loaded for every test by tests/conftest.py (pytest_plugins).
 """
 import time
 

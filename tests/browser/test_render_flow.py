@@ -15,7 +15,6 @@ from renders.driver import render_drive
 from renders.models import Render
 from tests.browser.conftest import log_in, shoot
 from tests.factories import ClipFactory, GenerationFactory, MovieFactory, RenderFactory, UserFactory
-from tests.local_render import remotion_bundle_dir  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +66,7 @@ class _Driver(threading.Thread):
 
 
 def test_an_editor_renders_a_movie_and_downloads_it(live_server, open_page, editor, settings,
-                                                    remotion_bundle_dir):  # noqa: F811
+                                                    remotion_bundle_dir):
     settings.LOCAL_RENDER_BUNDLE_DIR = remotion_bundle_dir
     movie = _demo_movie(editor)
     page = open_page()

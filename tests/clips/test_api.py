@@ -18,7 +18,7 @@ def test_clip_crud(api, user):
     assert set(clip) == FIELDS
     assert (clip["name"], clip["raw_code"], Clip.objects.get(pk=clip["id"]).owner) == ("Intro", "", user)
 
-    assert api.get(f"/api/clips/{clip['id']}/").json() == clip
+    assert api.get(f"/api/clips/{clip['id']}/").json() == {**clip, "latest_render": None}
     patched = api.patch(f"/api/clips/{clip['id']}/", {"name": "Opening"}, format="json").json()
     assert (patched["name"], patched["code"]) == ("Opening", SIMPLE_CODE)
     replacement = {"name": "B", "code": "x", "duration_in_frames": 5}

@@ -5,14 +5,7 @@ from pathlib import Path
 import pytest
 
 from clips.demo import DEMO_CLIPS
-from tests.local_render import (  # noqa: F401  (fixtures)
-    decoded_frames,
-    local_backend,
-    movie_render,
-    remotion_bundle_dir,
-    start,
-    wait_final,
-)
+from tests.local_render import decoded_frames, movie_render, start, wait_final
 
 FRAMES_PER_CLIP = 2
 

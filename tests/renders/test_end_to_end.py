@@ -14,7 +14,7 @@ from movies.models import Scene
 from renders.models import Render
 from tests.factories import ClipFactory, MovieFactory
 from tests.fakes.remotion_farm import Done, Progress
-from tests.renders.celery_worker import celery_worker_process, redis_broker  # noqa: F401  (fixture)
+from tests.renders.celery_worker import celery_worker_process
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 WORKER_DEADLINE_SECONDS = 20

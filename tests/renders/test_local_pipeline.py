@@ -15,8 +15,8 @@ from renders.driver import render_drive
 from renders.lifecycle import Next
 from renders.models import Render
 from tests.factories import ClipFactory, MovieFactory
-from tests.local_render import decoded_frames, local_backend, remotion_bundle_dir  # noqa: F401  (fixtures)
-from tests.renders.celery_worker import celery_worker_process, redis_broker  # noqa: F401  (fixture)
+from tests.local_render import decoded_frames
+from tests.renders.celery_worker import celery_worker_process
 
 pytestmark = [pytest.mark.render]
 SMALL = (320, 180)

@@ -10,17 +10,7 @@ from renders.backends import BackendNotConfigured
 from renders.backends import local as local_module
 from renders.backends.local_process import is_running, render_pids
 from tests.factories import SIMPLE_CODE
-from tests.local_render import (  # noqa: F401  (fixtures)
-    centre_rgb,
-    clip_render,
-    decoded_frames,
-    local_backend,
-    movie_render,
-    remotion_bundle_dir,
-    start,
-    wait_final,
-    wait_until,
-)
+from tests.local_render import centre_rgb, clip_render, decoded_frames, movie_render, start, wait_final, wait_until
 
 pytestmark = pytest.mark.django_db
 
