@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django_ratelimit.core import get_usage
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -17,6 +15,7 @@ from renders.downloads import render_download_response
 from renders.models import Render
 from renders.quota import quota_status
 from renders.selectors import renders_for_owner
+from renders.throttle import render_burst_check
 
 
 class RenderSerializer(serializers.ModelSerializer):
@@ -76,22 +75,6 @@ class QuotaSerializer(serializers.Serializer):
     resets_at = serializers.DateTimeField(allow_null=True)
 
 
-def _check_burst(request):
-    """Short-window throttle on render starts, on top of the hourly quota."""
-    usage = get_usage(
-        request, group="render-start", key="user", rate=settings.RENDER_BURST_RATE, increment=True
-    )
-    if usage and usage["should_limit"]:
-        retry_after = max(1, int(usage["time_left"]))
-        raise ApplicationError(
-            "rate_limited",
-            "Too many render requests in a short time. Wait a moment and try again.",
-            status_code=429,
-            extra={"retry_after": retry_after},
-            headers={"Retry-After": str(retry_after)},
-        )
-
-
 class RenderStartView(APIView):
     model = None
     kind = None
@@ -102,7 +85,7 @@ class RenderStartView(APIView):
         params = RenderRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         size = (params.validated_data["width"], params.validated_data["height"]) if params.validated_data else None
-        _check_burst(request)
+        render_burst_check(request)
         render = services.render_request(user=request.user, kind=self.kind, target=target, size=size)
         return Response(RenderSerializer(render, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 
@@ -154,7 +137,7 @@ class RenderRetryView(RenderActionView):
     @extend_schema(request=None, responses={202: RenderSerializer})
     def post(self, request, pk):
         render = self.get_render(request, pk)
-        _check_burst(request)
+        render_burst_check(request)
         retry = services.render_retry(render=render, user=request.user)
         return Response(RenderSerializer(retry, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 

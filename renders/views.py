@@ -19,6 +19,7 @@ from renders.forms import RenderFilterForm
 from renders.models import Render
 from renders.panel import target_detail_url
 from renders.selectors import renders_for_listing, renders_for_owner
+from renders.throttle import render_burst_check
 from renders.timing import render_timing
 
 
@@ -107,12 +108,14 @@ class RenderStartView(ServiceButtonView):
         return target_detail_url(self.kind, target.pk)
 
     def perform(self, target):
+        render_burst_check(self.request)
         render = services.render_request(user=self.request.user, kind=self.kind, target=target)
         return reverse("renders:detail", args=[render.pk])
 
 
 class RenderRetryView(ServiceButtonView):
     def perform(self, render):
+        render_burst_check(self.request)
         retry = services.render_retry(render=render, user=self.request.user)
         messages.success(self.request, f"Render {render.pk} is being rendered again as render {retry.pk}.")
         return reverse("renders:detail", args=[retry.pk])

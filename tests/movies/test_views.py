@@ -128,3 +128,13 @@ def test_a_refused_render_is_a_message_on_the_movie_page_and_creates_nothing(web
     assert b'class="message message--error" role="alert">Render quota exceeded.' in response.content
     assert Render.objects.filter(movie=movie).count() == 0
     assert Render.objects.count() == 5
+
+
+def test_bursts_of_render_buttons_are_throttled_like_the_api(web, user, settings):
+    settings.RENDER_BURST_RATE = "2/m"
+    movie = _movie(user, [(ClipFactory(owner=user), {})])
+    for _ in range(3):
+        response = web.post(reverse("movies:render", args=[movie.pk]), follow=True)
+
+    assert Render.objects.filter(movie=movie).count() == 2
+    assert b"Too many render requests in a short time." in response.content
