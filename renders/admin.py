@@ -49,6 +49,7 @@ class RenderAdmin(admin.ModelAdmin):
         "progress",
         "owner",
         "backend",
+        "video_length",
         "render_seconds",
         "error_code",
         "created_at",
@@ -92,6 +93,10 @@ class RenderAdmin(admin.ModelAdmin):
             return "-"
         url = reverse(f"admin:{target._meta.app_label}_{target._meta.model_name}_change", args=[target.pk])
         return format_html('<a href="{}">{} {}: {}</a>', url, render.kind, target.pk, target)
+
+    @admin.display(description="video", ordering="duration_in_frames")
+    def video_length(self, render):
+        return f"{render.duration_in_frames / render.fps:.1f} s"
 
     @admin.display(description="render time", ordering="_render_seconds")
     def render_seconds(self, render):

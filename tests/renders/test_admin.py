@@ -1,0 +1,94 @@
+"""The renders console: lists without per-row queries, filters, search, and actions that
+go through the same services as the API (here against the fake Remotion Lambda)."""
+import pytest
+from django.urls import reverse
+
+from renders import lifecycle, services
+from renders.models import Render
+from tests.factories import ClipFactory, UserFactory
+from tests.fakes.remotion_farm import Fatal, Progress
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:renders_render_changelist")
+
+
+@pytest.fixture(autouse=True)
+def farm(fake_lambda):
+    return fake_lambda
+
+
+def new_render():
+    owner = UserFactory()
+    return services.render_request(user=owner, kind="clip", target=ClipFactory(owner=owner), size=(320, 180))
+
+
+def act(admin_client, action, *renders):
+    return admin_client.post(
+        CHANGELIST, {"action": action, "_selected_action": [r.pk for r in renders]}, follow=True
+    )
+
+
+def test_changelist_query_count_does_not_grow_with_rows(admin_client, django_assert_max_num_queries):
+    new_render()
+    with django_assert_max_num_queries(99) as one_row:
+        assert admin_client.get(CHANGELIST).status_code == 200
+    rows = [new_render() for _ in range(8)]
+    with django_assert_max_num_queries(len(one_row.captured_queries)):
+        page = admin_client.get(CHANGELIST).content.decode()
+    assert all(f"/renders/render/{row.pk}/change/" in page for row in rows)
+
+
+def test_filters_and_search_by_farm_id_and_owner(admin_client):
+    started, waiting = new_render(), new_render()
+    lifecycle.render_start(started.pk)
+    started.refresh_from_db()
+
+    def listed(params):
+        page = admin_client.get(CHANGELIST, params).content.decode()
+        return {r.pk for r in (started, waiting) if f"/renders/render/{r.pk}/change/" in page}
+
+    assert listed({"q": started.farm_render_id}) == {started.pk}
+    assert listed({"q": waiting.owner.username}) == {waiting.pk}
+    assert listed({"status__exact": "rendering"}) == {started.pk}
+    assert listed({"backend__exact": "lambda", "kind__exact": "clip"}) == {started.pk, waiting.pk}
+    assert listed({"has_error": "yes"}) == set()
+
+
+def test_change_page_shows_the_snapshot_and_history_read_only(admin_client):
+    render = new_render()
+    page = admin_client.get(reverse("admin:renders_render_change", args=[render.pk])).content.decode()
+    assert "DynamicCode" in page and "durationInFrames" in page and "Requested 320x180" in page
+    assert 'name="status"' not in page and 'name="input_props"' not in page
+
+
+def test_refresh_progress_now_polls_the_farm(admin_client, farm):
+    farm.farm.script_next_render(Progress(0.42))
+    render = new_render()
+    lifecycle.render_start(render.pk)
+    act(admin_client, "refresh_progress", render)
+    assert Render.objects.get(pk=render.pk).progress == 42
+
+
+def test_mark_failed_ends_the_render_and_stops_the_farm(admin_client, farm):
+    render = new_render()
+    lifecycle.render_start(render.pk)
+    render.refresh_from_db()
+    act(admin_client, "mark_failed", render)
+    render.refresh_from_db()
+    assert (render.status, render.error_code) == ("failed", "failed_by_staff")
+    assert farm.farm.s3.get_object(Bucket=render.farm_bucket, Key=f"renders/{render.farm_render_id}/cancel.json")
+
+
+def test_retry_and_cancel_actions_follow_the_state_rules(admin_client, farm):
+    farm.farm.script_next_render(Fatal("chunk 2 crashed"))
+    failed = new_render()
+    lifecycle.render_start(failed.pk)
+    lifecycle.render_poll(failed.pk)
+    live = new_render()
+
+    response = act(admin_client, "retry_renders", failed, live)
+    assert Render.objects.filter(retry_of=failed).count() == 1
+    assert "Only a failed or cancelled render can be retried." in response.content.decode()
+
+    act(admin_client, "cancel_renders", live)
+    assert Render.objects.get(pk=live.pk).status == "cancelled"
