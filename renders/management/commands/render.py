@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from clips.demo import DEMO_USERNAME
 from clips.models import Clip
 from config.api.exceptions import ApplicationError
 from generations.models import Generation
@@ -47,8 +48,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Render {render.pk} complete: {location.file_path or location.redirect_url}"))
 
     def _target(self, kind, target_id, demo):
-        from clips.demo import DEMO_USERNAME
-
         model = TARGETS[kind]
         if demo:
             target = model.objects.filter(owner__username=DEMO_USERNAME).order_by("-created_at").first()
