@@ -10,6 +10,7 @@ from renders.backends import BackendError, BackendNotConfigured, get_backend
 from renders.history import render_event_record
 from renders.models import Render, RenderEvent
 from renders.quota import quota_reserve
+from renders.tasks import start_render
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +107,6 @@ def _configured_backend_name():
 
 
 def _render_create(*, user, kind, target, backend_name, snapshot, message, retry_of=None, skip_quota=False):
-    from renders.tasks import start_render
-
     with transaction.atomic():
         if not skip_quota:
             quota_reserve(user)
