@@ -58,5 +58,10 @@ class Generation(models.Model):
         return f"Generation {self.pk}: {self.prompt[:40]}"
 
     @property
+    def is_ready(self):
+        """Finished successfully with code: can be rendered or saved as a clip."""
+        return self.status == self.Status.SUCCESS and bool(self.code.strip())
+
+    @property
     def dimensions(self):
         return self.DIMENSIONS[self.aspect_ratio]

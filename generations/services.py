@@ -35,7 +35,7 @@ def generation_create(
 
 def generation_save_as_clip(*, generation, name):
     """Copy a successful generation's code into the owner's clip library."""
-    if generation.status != Generation.Status.SUCCESS or not generation.code:
+    if not generation.is_ready:
         raise ConflictError(
             "generation_not_saveable",
             "Only a successful generation with code can be saved as a clip.",

@@ -6,21 +6,16 @@ from django.urls import reverse
 from django.utils.timesince import timeuntil
 
 from config.api.exceptions import ApplicationError
-from renders import snapshots
-from renders.backends import BackendNotConfigured, get_backend
 from renders.models import Render
-from renders.quota import quota_status
+from renders.quota import quota_exceeded_message, quota_status
+from renders.services import render_service_check
+from renders.snapshots import snapshot_for
 from renders.selectors import render_latest_for
 
 TARGET_URL_NAMES = {
     Render.Kind.MOVIE: ("movies:detail", "movies:render"),
     Render.Kind.CLIP: ("clips:detail", "clips:render"),
     Render.Kind.GENERATION: ("generations:detail", "generations:render"),
-}
-_SNAPSHOT_BUILDERS = {
-    Render.Kind.MOVIE: snapshots.snapshot_for_movie,
-    Render.Kind.CLIP: snapshots.snapshot_for_clip,
-    Render.Kind.GENERATION: snapshots.snapshot_for_generation,
 }
 
 
@@ -39,19 +34,13 @@ def render_blocker(user, kind, target):
     """The refusal render_request would give right now, worked out without creating a
     render or charging the quota (the request itself still checks everything again)."""
     try:
-        get_backend().check_configured()
-    except BackendNotConfigured as exc:
-        return f"Render service not configured. {exc}".strip()
-    try:
-        _SNAPSHOT_BUILDERS[kind](target)
+        render_service_check()
+        snapshot_for(kind, target)
     except ApplicationError as exc:
         return exc.detail
     quota = quota_status(user)
     if quota.remaining == 0:
-        return (
-            f"Render quota exceeded. You can render up to {quota.limit} videos per hour. "
-            f"The next render is possible in {timeuntil(quota.resets_at)}."
-        )
+        return f"{quota_exceeded_message(quota.limit)} The next render is possible in {timeuntil(quota.resets_at)}."
     return None
 
 

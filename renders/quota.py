@@ -41,6 +41,10 @@ def quota_status(user, now=None):
     )
 
 
+def quota_exceeded_message(limit):
+    return f"Render quota exceeded. You can render up to {limit} videos per hour."
+
+
 def quota_reserve(user):
     """Lock the user's quota for the current transaction and refuse if it is spent.
 
@@ -55,7 +59,7 @@ def quota_reserve(user):
     retry_after = max(1, math.ceil((status.resets_at - now).total_seconds()))
     raise ApplicationError(
         "quota_exceeded",
-        f"Render quota exceeded. You can render up to {status.limit} videos per hour. Please try again later.",
+        f"{quota_exceeded_message(status.limit)} Please try again later.",
         status_code=429,
         extra={"retry_after": retry_after, "resets_at": status.resets_at.isoformat()},
         headers={"Retry-After": str(retry_after)},

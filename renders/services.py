@@ -14,13 +14,6 @@ from renders.tasks import start_render
 
 logger = logging.getLogger(__name__)
 
-_SNAPSHOT_BUILDERS = {
-    Render.Kind.CLIP: snapshots.snapshot_for_clip,
-    Render.Kind.MOVIE: snapshots.snapshot_for_movie,
-    Render.Kind.GENERATION: snapshots.snapshot_for_generation,
-}
-
-
 def render_request(*, user, kind, target, size=None, skip_quota=False):
     """Validate, charge the quota and queue a render of `target` (a clip, movie or generation).
 
@@ -28,8 +21,8 @@ def render_request(*, user, kind, target, size=None, skip_quota=False):
     the quota charge and the queued start commit together: a rejected request costs
     nothing and an accepted one cannot be lost between the farm and the database.
     """
-    backend_name = _configured_backend_name()
-    snapshot = _SNAPSHOT_BUILDERS[kind](target, size)
+    backend_name = render_service_check()
+    snapshot = snapshots.snapshot_for(kind, target, size)
     return _render_create(
         user=user,
         kind=kind,
@@ -45,7 +38,7 @@ def render_retry(*, render, user):
     """A new render from the same snapshot; limits and quota apply again."""
     if render.status not in (Render.Status.FAILED, Render.Status.CANCELLED):
         raise ConflictError("render_not_retryable", "Only a failed or cancelled render can be retried.")
-    backend_name = _configured_backend_name()
+    backend_name = render_service_check()
     snapshots.snapshot_recheck(render)
     snapshot = {
         field: getattr(render, field)
@@ -93,7 +86,8 @@ def render_stop_farm_work(render):
     return f"Cancelled; tracking stopped. {outcome.message}".strip()
 
 
-def _configured_backend_name():
+def render_service_check():
+    """The configured backend's name, or the 503 a render request gets without one."""
     backend = get_backend()
     try:
         backend.check_configured()

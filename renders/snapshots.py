@@ -7,7 +7,6 @@ break) a render that is already queued.
 from dataclasses import dataclass
 
 from config.api.exceptions import ApplicationError
-from generations.models import Generation
 from renders.limits import limits_for
 
 DEFAULT_SIZE = (1920, 1080)
@@ -28,7 +27,7 @@ def snapshot_for_clip(clip, size=None):
 
 
 def snapshot_for_generation(generation, size=None):
-    if generation.status != Generation.Status.SUCCESS or not generation.code.strip():
+    if not generation.is_ready:
         raise ApplicationError(
             "generation_not_ready", "Only a generation that finished successfully with code can be rendered."
         )
@@ -69,6 +68,10 @@ def snapshot_for_movie(movie, size=None):
         fps=movie.fps,
         duration_in_frames=total_frames,
     )
+
+
+def snapshot_for(kind, target, size=None):
+    return _BUILDERS[kind](target, size)
 
 
 def snapshot_recheck(render):
@@ -124,3 +127,6 @@ def _check_size(kind, size):
             f"(or {limits.max_short_side}x{limits.max_long_side} in portrait).",
         )
     return width, height
+
+
+_BUILDERS = {"clip": snapshot_for_clip, "movie": snapshot_for_movie, "generation": snapshot_for_generation}
