@@ -1,12 +1,35 @@
 """Deploy the Remotion Lambda function and site with the Remotion CLI pinned in remotion/.
 
-It needs AWS credentials with Remotion's policy (see README, "Deploying to AWS") and
-cannot run on an offline machine; it only wraps the two documented CLI calls.
+It needs AWS credentials with Remotion's policy (see README, "Deploying") and cannot run
+on an offline machine; it wraps the two documented CLI calls and reads the function name
+and serve URL from the lines that carry them (the CLI prints hints after them).
 """
+import re
 import subprocess
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+
+def parse_function_name(output, version=None):
+    """The deployed function's name, e.g. remotion-render-4-0-527-mem2048mb-disk2048mb-120sec."""
+    version = (version or settings.REMOTION_VERSION).replace(".", "-")
+    pattern = re.compile(rf"\b(remotion-render-{re.escape(version)}-mem\d+mb-disk\d+mb-\d+sec)\b")
+    return _first_match(pattern, output, "functions deploy", "function name")
+
+
+def parse_serve_url(output, site_name):
+    """The site's serve URL, from the line that carries it (not the "redeploy" hint after it)."""
+    pattern = re.compile(rf"(https://\S+/sites/{re.escape(site_name)}/index\.html)(?:\s|$)")
+    return _first_match(pattern, output, "sites create", "serve URL")
+
+
+def _first_match(pattern, output, command, what):
+    for line in output.splitlines():
+        match = pattern.search(line)
+        if match:
+            return match.group(1)
+    raise CommandError(f"`remotion lambda {command}` succeeded but printed no {what}:\n{output}")
 
 
 class Command(BaseCommand):
@@ -22,13 +45,13 @@ class Command(BaseCommand):
     def handle(self, *args, region, memory, disk, timeout, site_name, **options):
         if not region:
             raise CommandError("Give --region or set REMOTION_AWS_REGION.")
-        function_name = self._remotion(
+        function_name = parse_function_name(self._remotion(
             "lambda", "functions", "deploy",
             f"--region={region}", f"--memory={memory}", f"--disk={disk}", f"--timeout={timeout}", "--yes", "--quiet",
-        )
-        serve_url = self._remotion(
+        ))
+        serve_url = parse_serve_url(self._remotion(
             "lambda", "sites", "create", "src/index.ts", f"--site-name={site_name}", f"--region={region}", "--yes", "--quiet",
-        )
+        ), site_name)
         self.stdout.write("Deployed. Set these for the web and worker processes:")
         self.stdout.write("RENDER_BACKEND=lambda")
         self.stdout.write(f"REMOTION_AWS_REGION={region}")
@@ -43,7 +66,4 @@ class Command(BaseCommand):
         )
         if result.returncode != 0:
             raise CommandError(f"{' '.join(arguments[:3])} failed:\n{result.stderr or result.stdout}")
-        lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
-        if not lines:
-            raise CommandError(f"{' '.join(arguments[:3])} printed nothing.")
-        return lines[-1]
+        return result.stdout
