@@ -4,15 +4,23 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NPM_STAMP := remotion/node_modules/.installed
 PY_STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+# `make run PORT=8080`: the web server's port (honcho gives the first process this port).
+PORT ?= 8000
 
 .PHONY: setup run test demo migrate bundle deploy-lambda bench clean
 
 setup: $(PY_STAMP) $(NPM_STAMP) browser
 
+# Production pins only; the test pins come on top for `make test`.
 $(PY_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(TEST_STAMP): $(PY_STAMP) requirements-test.txt
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-test.txt
 	touch $@
 
 $(NPM_STAMP): remotion/package.json remotion/package-lock.json
@@ -31,9 +39,9 @@ bundle: setup
 
 run: migrate bundle
 	$(PY) manage.py seed_demo
-	$(VENV)/bin/honcho -f Procfile.dev start
+	$(VENV)/bin/honcho -f Procfile.dev start --port $(PORT)
 
-test: setup
+test: setup $(TEST_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 demo: migrate

@@ -6,7 +6,12 @@ from rest_framework.test import APIClient
 from tests.factories import UserFactory
 
 # Fixture modules shared across test folders (one Remotion bundle per run, one moto server).
-pytest_plugins = ["tests.fakes.lambda_fixtures", "tests.local_render", "tests.renders.celery_worker"]
+pytest_plugins = [
+    "tests.fakes.lambda_fixtures",
+    "tests.local_render",
+    "tests.renders.celery_worker",
+    "tests.production_server",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -76,6 +76,10 @@ class RenderBackend:
     def check_configured(self):
         """Raise BackendNotConfigured when settings are missing."""
 
+    def check_ready(self):
+        """For /readyz: raise BackendNotConfigured when this host cannot serve renders now."""
+        self.check_configured()
+
     def start(self, render) -> StartedRender:
         raise NotImplementedError
 

@@ -53,6 +53,12 @@ class LocalBackend(RenderBackend):
                 f"(or `npm ci` in {_project_dir()})."
             )
 
+    def check_ready(self):
+        self.check_configured()
+        # Any built bundle: the release step builds the current one (`build_bundle`).
+        if not any(bundle_root().glob("[!.]*/index.html")):
+            raise BackendNotConfigured("No Remotion bundle built yet: run `manage.py build_bundle`.")
+
     def start(self, render):
         self.check_configured()
         paths = _Paths(render)
