@@ -1,14 +1,14 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
+from accounts.tokens import TokenView
 from clips.api import api_urlpatterns as clip_urls
 from generations.api import api_urlpatterns as generation_urls
 from movies.api import api_urlpatterns as movie_urls
 from renders.api import api_urlpatterns as render_urls
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *generation_urls,
