@@ -7,18 +7,25 @@ from django.http import JsonResponse
 from django.views import defaults
 
 
-def _is_api(request):
+def is_api(request):
     return request.path.startswith("/api/")
 
 
+def bad_request(request, exception):
+    """Django's own 400s (too many form fields, a suspicious request) under /api/ too."""
+    if is_api(request):
+        return JsonResponse({"code": "bad_request", "detail": "The request could not be read."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def page_not_found(request, exception):
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse({"code": "not_found", "detail": "No API endpoint at this address."}, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
-    if _is_api(request):
+    if is_api(request):
         detail = "Something went wrong on our side. The error has been logged; try again later."
         return JsonResponse({"code": "server_error", "detail": detail}, status=500)
     return defaults.server_error(request)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/", include("config.api.urls")),
 ]
 
+handler400 = "config.errors.bad_request"
 handler404 = "config.errors.page_not_found"
 handler500 = "config.errors.server_error"

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clips.models import Clip
+from config.api.bounds import parse_id
 from config.api.exceptions import ApplicationError
 from generations.models import Generation
 from movies.models import Movie
@@ -109,9 +110,10 @@ class RenderListView(generics.ListAPIView):
         params = self.request.query_params
         for field in ("movie", "clip", "generation"):
             if field in params:
-                if not params[field].isdigit():
-                    raise ApplicationError("invalid_filter", f"{field} must be an integer id.")
-                queryset = queryset.filter(**{f"{field}_id": int(params[field])})
+                target_id = parse_id(params[field])
+                if target_id is None:
+                    raise ApplicationError("invalid_filter", f"{field} must be a positive integer id.")
+                queryset = queryset.filter(**{f"{field}_id": target_id})
         if "status" in params:
             if params["status"] not in Render.Status.values:
                 raise ApplicationError(

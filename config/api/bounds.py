@@ -12,3 +12,15 @@ FRAME_COUNT = {"min_value": 1, "max_value": FRAMES_MAX}
 
 # Code is stored as sent: DRF strips surrounding whitespace from strings by default.
 VERBATIM_CODE = {"code": {"trim_whitespace": False}, "raw_code": {"trim_whitespace": False}}
+
+# Primary keys are 64-bit (BigAutoField); a larger number cannot name a row.
+ID_MAX = 2**63 - 1
+
+
+def parse_id(raw):
+    """An id from a query string, or None. ASCII digits only: str.isdigit() also accepts
+    '²' and other digits int() cannot read."""
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    number = int(raw)
+    return number if 0 < number <= ID_MAX else None
