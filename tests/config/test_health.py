@@ -10,7 +10,7 @@ def ready_backend(settings, remotion_bundle_dir):
     settings.LOCAL_RENDER_BUNDLE_DIR = remotion_bundle_dir
 
 
-def test_healthz_answers_without_touching_anything(client, django_assert_num_queries):
+def test_healthz_answers_without_touching_anything(client, db, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")  # a probe by IP address
     assert response.status_code == 200
