@@ -177,7 +177,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username+IP is refused before its password is even checked.
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # django-axes: LOGIN_FAILURE_LIMIT wrong passwords for one username from one IP lock that
@@ -257,7 +257,6 @@ STORAGES = {
 # Largest request body accepted (JSON, form or multipart): clip code is a few tens of KB.
 REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
-
 
 # --- Security (production) ------------------------------------------------------------
 if PRODUCTION:

@@ -94,3 +94,11 @@ def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(db, settin
     assert locked.post("/api/auth/token/", good, format="json").status_code == 429
     elsewhere = APIClient(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.1")
     assert elsewhere.post("/api/auth/token/", good, format="json").status_code == 200
+
+
+def test_authenticate_without_a_request_is_not_a_login_and_still_works(db):
+    from django.contrib.auth import authenticate
+
+    user = UserFactory()
+    assert authenticate(username=user.username, password=PASSWORD) == user
+    assert authenticate(username=user.username, password="wrong") is None
