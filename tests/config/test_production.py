@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.production_server import start_production_server
+from tests.production_server import ROOT, procfile_command, start_production_server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -113,3 +113,10 @@ def test_a_body_shorter_than_its_content_length_does_not_pin_the_worker(producti
         stalled.close()
         assert reply == b"" or reply.startswith(b"HTTP/1.1 500"), reply
         assert "WORKER TIMEOUT" in server.log()
+
+
+def test_the_procfile_runs_web_one_worker_kind_and_exactly_one_beat():
+    lines = [line for line in (ROOT / "Procfile").read_text().splitlines() if line.strip()]
+    assert [line.split(":", 1)[0] for line in lines] == ["web", "worker", "beat"]
+    assert procfile_command("web").startswith("gunicorn config.wsgi ")
+    assert procfile_command("beat").startswith("celery -A config beat ")
