@@ -1,13 +1,15 @@
 from django.contrib import admin
 
 from clips.models import Clip
-from config.admin_code import CodeBlocksMixin
+from config.admin_code import CodeBlocksMixin, CodeProblemFilter
 
 
 @admin.register(Clip)
 class ClipAdmin(CodeBlocksMixin, admin.ModelAdmin):
-    list_display = ("id", "name", "owner", "duration_in_frames", "fps", "source_generation_id", "created_at")
-    list_filter = ("fps", "created_at")
+    list_display = (
+        "id", "name", "owner", "duration_in_frames", "fps", "source_generation_id", "code_ok", "created_at"
+    )
+    list_filter = ("fps", CodeProblemFilter, "created_at")
     search_fields = ("id__exact", "name", "owner__username")
     list_select_related = ("owner",)
     date_hierarchy = "created_at"

@@ -12,6 +12,10 @@ class Clip(models.Model):
     raw_code = models.TextField(blank=True)
     duration_in_frames = models.PositiveIntegerField()
     fps = models.PositiveSmallIntegerField(default=30)
+    # Set when code saved before the check on save (or before a rule change) fails it:
+    # {"code", "message", "line", "column"} from clips.code_validation. Such rows are kept
+    # and shown with the problem; rendering them is refused with the same code.
+    code_problem = models.JSONField(null=True, blank=True, editable=False)
     source_generation = models.ForeignKey(
         "generations.Generation", null=True, blank=True, on_delete=models.SET_NULL, related_name="clips"
     )

@@ -3,12 +3,15 @@
 Movies that use a clip are kept right by movies.signals: a deleted clip leaves its scenes
 as "missing" and their movies' totals drop; a clip whose duration changes updates them.
 """
+from clips.code_validation import code_check, raw_code_check
 from clips.models import Clip
 
 CLIP_EDITABLE_FIELDS = frozenset({"name", "code", "raw_code", "duration_in_frames", "fps"})
 
 
 def clip_create(*, owner, name, code, duration_in_frames, fps=30, raw_code="", source_generation=None):
+    code_check(code)
+    raw_code_check(raw_code)
     return Clip.objects.create(
         owner=owner,
         name=name,
@@ -23,6 +26,12 @@ def clip_create(*, owner, name, code, duration_in_frames, fps=30, raw_code="", s
 def clip_update(*, clip, **changes):
     if unknown := set(changes) - CLIP_EDITABLE_FIELDS:
         raise TypeError(f"clip_update() cannot change {sorted(unknown)}")
+    if "code" in changes:
+        code_check(changes["code"])
+        # New code passed the check: whatever was wrong with the old code is gone.
+        changes["code_problem"] = None
+    if "raw_code" in changes:
+        raw_code_check(changes["raw_code"])
     for field, value in changes.items():
         setattr(clip, field, value)
     clip.save(update_fields=[*changes, "updated_at"])

@@ -13,10 +13,38 @@ def _code_block(text):
     return format_html('<pre style="{}">{}</pre>', _PRE_STYLE, text or "(empty)")
 
 
-class CodeBlocksMixin:
-    """For a ModelAdmin whose model has `code` and `raw_code`: list these in readonly_fields."""
+def _problem_text(problem):
+    where = f", line {problem['line']}, column {problem['column']}" if problem.get("line") else ""
+    return f"{problem['code']}{where}: {problem['message']}"
 
-    code_blocks = ("code_block", "raw_code_block")
+
+class CodeProblemFilter(admin.SimpleListFilter):
+    title = "code problem"
+    parameter_name = "code_problem"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Fails the check on save"), ("no", "Passes"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(code_problem__isnull=self.value() == "no")
+        return queryset
+
+
+class CodeBlocksMixin:
+    """For a ModelAdmin whose model has `code`, `raw_code` and `code_problem`: list
+    code_blocks in readonly_fields, `code_ok` in list_display and
+    CodeProblemFilter in list_filter."""
+
+    code_blocks = ("code_problem_text", "code_block", "raw_code_block")
+
+    @admin.display(description="code problem")
+    def code_problem_text(self, obj):
+        return _problem_text(obj.code_problem) if obj.code_problem else "None: the code passes the check on save."
+
+    @admin.display(description="code OK", boolean=True)
+    def code_ok(self, obj):
+        return not obj.code_problem
 
     @admin.display(description="code")
     def code_block(self, obj):

@@ -292,6 +292,8 @@ RENDER_DEADLINE_SECONDS = env_int("RENDER_DEADLINE_SECONDS", 900, minimum=10)
 RENDER_STALE_AFTER_SECONDS = env_int("RENDER_STALE_AFTER_SECONDS", 120, minimum=10)
 # A render that could not start (no free slot, farm throttling) for this long fails.
 RENDER_QUEUE_TIMEOUT_SECONDS = env_int("RENDER_QUEUE_TIMEOUT_SECONDS", 3600, minimum=60)
+# Largest clip or generation code (and raw_code) accepted on save, in UTF-8 bytes.
+CODE_MAX_BYTES = env_int("CODE_MAX_BYTES", 256 * 1024, minimum=1024)
 # Per-kind overrides of renders/limits.py, e.g. {"movie": {"max_scenes": 30}}.
 RENDER_LIMITS = {}
 

@@ -1,16 +1,17 @@
 from django.contrib import admin
 from django.utils.text import Truncator
 
-from config.admin_code import CodeBlocksMixin
+from config.admin_code import CodeBlocksMixin, CodeProblemFilter
 from generations.models import Generation
 
 
 @admin.register(Generation)
 class GenerationAdmin(CodeBlocksMixin, admin.ModelAdmin):
     list_display = (
-        "id", "short_prompt", "owner", "status", "aspect_ratio", "duration_in_frames", "fps", "created_at"
+        "id", "short_prompt", "owner", "status", "aspect_ratio", "duration_in_frames", "fps", "code_ok",
+        "created_at",
     )
-    list_filter = ("status", "aspect_ratio", "created_at")
+    list_filter = ("status", "aspect_ratio", CodeProblemFilter, "created_at")
     search_fields = ("id__exact", "prompt", "owner__username")
     list_select_related = ("owner",)
     date_hierarchy = "created_at"

@@ -29,6 +29,10 @@ class Generation(models.Model):
     raw_code = models.TextField(blank=True)
     duration_in_frames = models.PositiveIntegerField()
     fps = models.PositiveSmallIntegerField(default=30)
+    # Set when code saved before the check on save (or before a rule change) fails it:
+    # {"code", "message", "line", "column"} from clips.code_validation. Such rows are kept
+    # and shown with the problem; rendering them is refused with the same code.
+    code_problem = models.JSONField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error_message = models.TextField(blank=True)
     aspect_ratio = models.CharField(max_length=8, choices=AspectRatio.choices, default=AspectRatio.LANDSCAPE)

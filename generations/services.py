@@ -1,3 +1,4 @@
+from clips.code_validation import code_check, raw_code_check
 from clips.services import clip_create
 from config.api.exceptions import ConflictError
 from generations.models import Generation
@@ -18,6 +19,8 @@ def generation_create(
 ):
     """Record a prompt and the code the model produced for it. The client calls the model,
     so a generation arrives finished: it is stored as a success."""
+    code_check(code)
+    raw_code_check(raw_code)
     return Generation.objects.create(
         owner=owner,
         prompt=prompt,
@@ -34,7 +37,8 @@ def generation_create(
 
 
 def generation_save_as_clip(*, generation, name):
-    """Copy a successful generation's code into the owner's clip library."""
+    """Copy a successful generation's code into the owner's clip library (checked again:
+    a generation stored before the check on save may fail it)."""
     if not generation.is_ready:
         raise ConflictError(
             "generation_not_saveable",

@@ -128,7 +128,7 @@ def render_poll(render_id):
         return Step(Next.NOTHING)
 
     if progress.fatal_error:
-        render_fail(render_id, "render_failed", progress.fatal_error)
+        render_fail(render_id, progress.error_code, progress.fatal_error)
     elif progress.done:
         render_complete(render_id, progress)
     else:

@@ -37,6 +37,8 @@ class Render(models.Model):
     clip = models.ForeignKey("clips.Clip", null=True, blank=True, on_delete=models.CASCADE, related_name="renders")
     movie = models.ForeignKey("movies.Movie", null=True, blank=True, on_delete=models.CASCADE, related_name="renders")
     retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
+    # False for renders requested without the quota (`render --skip-quota`): never counted.
+    charged = models.BooleanField(default=True)
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(default=0)

@@ -7,9 +7,9 @@ from django.utils.timesince import timeuntil
 
 from config.api.exceptions import ApplicationError
 from renders.models import Render
-from renders.quota import quota_exceeded_message, quota_status
-from renders.services import render_service_check
-from renders.snapshots import snapshot_for
+from renders.quota import UNCHARGED_ERRORS, quota_exceeded_message, quota_status
+from renders.services import render_retry_check, render_service_check
+from renders.snapshots import snapshot_for, snapshot_recheck
 from renders.selectors import render_latest_for
 
 TARGET_URL_NAMES = {
@@ -33,9 +33,28 @@ def target_detail_url(kind, target_id):
 def render_blocker(user, kind, target):
     """The refusal render_request would give right now, worked out without creating a
     render or charging the quota (the request itself still checks everything again)."""
+    return _blocker(user, lambda: snapshot_for(kind, target))
+
+
+def retry_blocker(user, render):
+    """The same for render_retry: why the Retry button of `render` would be refused."""
+    if render.status not in (Render.Status.FAILED, Render.Status.CANCELLED):
+        return None
+    return _blocker(user, lambda: (render_retry_check(render), snapshot_recheck(render)))
+
+
+def retry_offered(render):
+    """False when a retry would fail identically (the code's fault): no button at all,
+    only retry_blocker's reason."""
+    return render.status == Render.Status.CANCELLED or (
+        render.status == Render.Status.FAILED and render.error_code not in UNCHARGED_ERRORS
+    )
+
+
+def _blocker(user, check):
     try:
         render_service_check()
-        snapshot_for(kind, target)
+        check()
     except ApplicationError as exc:
         return exc.detail
     quota = quota_status(user)

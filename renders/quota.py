@@ -2,7 +2,10 @@
 
 The count is taken from the Render table itself, under a lock on the user's row, so
 concurrent requests from one user serialise and exactly `limit` of them get through.
-A request rejected for any reason never creates a row, so it costs nothing.
+A request rejected for any reason never creates a row, so it costs nothing. Not counted
+either: renders requested without the quota (`charged=False`, e.g. `render --skip-quota`)
+and renders that failed before their first frame because of their code (UNCHARGED_ERRORS):
+the code's fault, no farm time spent, and the editor needs the render to fix it.
 """
 import math
 from dataclasses import dataclass
@@ -13,9 +16,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from config.api.exceptions import ApplicationError
+from renders.backends.base import CODE_ERROR
 from renders.models import Render
 
 WINDOW = timedelta(hours=1)
+UNCHARGED_ERRORS = (CODE_ERROR,)
 
 
 @dataclass(frozen=True)
@@ -31,7 +36,9 @@ class QuotaStatus:
 
 def quota_status(user, now=None):
     now = now or timezone.now()
-    in_window = Render.objects.filter(owner=user, created_at__gt=now - WINDOW)
+    in_window = Render.objects.filter(owner=user, charged=True, created_at__gt=now - WINDOW).exclude(
+        status=Render.Status.FAILED, error_code__in=UNCHARGED_ERRORS
+    )
     used = in_window.count()
     oldest = in_window.order_by("created_at").values_list("created_at", flat=True).first()
     return QuotaStatus(

@@ -9,7 +9,7 @@ from renders import snapshots
 from renders.backends import BackendError, BackendNotConfigured, get_backend
 from renders.history import render_event_record
 from renders.models import Render, RenderEvent
-from renders.quota import quota_reserve
+from renders.quota import UNCHARGED_ERRORS, quota_reserve
 from renders.tasks import start_render
 
 logger = logging.getLogger(__name__)
@@ -35,9 +35,8 @@ def render_request(*, user, kind, target, size=None, skip_quota=False):
 
 
 def render_retry(*, render, user):
-    """A new render from the same snapshot; limits and quota apply again."""
-    if render.status not in (Render.Status.FAILED, Render.Status.CANCELLED):
-        raise ConflictError("render_not_retryable", "Only a failed or cancelled render can be retried.")
+    """A new render from the same snapshot; limits, code check and quota apply again."""
+    render_retry_check(render)
     backend_name = render_service_check()
     snapshots.snapshot_recheck(render)
     snapshot = {
@@ -55,6 +54,19 @@ def render_retry(*, render, user):
     )
     render_event_record(render.pk, RenderEvent.Kind.RETRIED, f"Retried as render {retry.pk}")
     return retry
+
+
+def render_retry_check(render):
+    """Refuse a retry that cannot help: a live render, or one its code failed (the same
+    snapshot would fail identically; the code must be fixed and rendered anew)."""
+    if render.status not in (Render.Status.FAILED, Render.Status.CANCELLED):
+        raise ConflictError("render_not_retryable", "Only a failed or cancelled render can be retried.")
+    if render.error_code in UNCHARGED_ERRORS:
+        raise ConflictError(
+            "render_retry_would_repeat",
+            "This render failed because of its code; a retry would fail the same way. "
+            "Fix the code and render it again.",
+        )
 
 
 def render_cancel(*, render):
@@ -108,6 +120,7 @@ def _render_create(*, user, kind, target, backend_name, snapshot, message, retry
             owner=user,
             kind=kind,
             retry_of=retry_of,
+            charged=not skip_quota,
             backend=backend_name,
             last_polled_at=timezone.now(),
             **{kind: target},

@@ -6,6 +6,7 @@ break) a render that is already queued.
 """
 from dataclasses import dataclass
 
+from clips.code_validation import CodeRejected, code_check, code_problem
 from config.api.exceptions import ApplicationError
 from renders.limits import limits_for
 
@@ -46,6 +47,8 @@ def snapshot_for_movie(movie, size=None):
         raise ApplicationError(
             "too_many_scenes", f"Movie has too many scenes. Maximum is {limits.max_scenes} scenes."
         )
+    for number, scene in enumerate(scenes, start=1):
+        _check_scene_code(number, scene.clip.code, scene.clip.name)
     total_frames = sum(scene.effective_duration for scene in scenes)
     _check_duration("movie", total_frames, movie.fps)
     width, height = _check_size("movie", size or DEFAULT_SIZE)
@@ -75,7 +78,13 @@ def snapshot_for(kind, target, size=None):
 
 
 def snapshot_recheck(render):
-    """Re-apply today's limits to an existing snapshot (a retry must pass them again)."""
+    """Re-apply today's limits and code check to an existing snapshot (a retry must pass
+    them again)."""
+    if render.kind == "movie":
+        for number, scene in enumerate(render.input_props.get("scenes", []), start=1):
+            _check_scene_code(number, scene.get("code", ""))
+    else:
+        code_check(render.input_props.get("code", ""))
     _check_duration(render.kind, render.duration_in_frames, render.fps)
     _check_size(render.kind, (render.width, render.height))
     if render.kind == "movie":
@@ -87,6 +96,8 @@ def snapshot_recheck(render):
 def _single_code_snapshot(kind, code, duration_in_frames, fps, size):
     if not code.strip():
         raise ApplicationError("empty_code", f"This {kind} has no code to render.")
+    # Refused before any quota charge, with the code the save would have been refused with.
+    code_check(code)
     _check_duration(kind, duration_in_frames, fps)
     width, height = _check_size(kind, size)
     return Snapshot(
@@ -103,6 +114,12 @@ def _single_code_snapshot(kind, code, duration_in_frames, fps, size):
         fps=fps,
         duration_in_frames=duration_in_frames,
     )
+
+
+def _check_scene_code(number, code, clip_name=None):
+    if problem := code_problem(code):
+        named = f' (clip "{clip_name}")' if clip_name else ""
+        raise CodeRejected(problem, field=f"scene {number}{named}")
 
 
 def _check_duration(kind, frames, fps):

@@ -17,7 +17,7 @@ from renders import services
 from renders.downloads import render_download_response
 from renders.forms import RenderFilterForm
 from renders.models import Render
-from renders.panel import target_detail_url
+from renders.panel import retry_blocker, retry_offered, target_detail_url
 from renders.selectors import renders_for_listing, renders_for_owner
 from renders.throttle import render_burst_check
 from renders.timing import render_timing
@@ -41,7 +41,12 @@ class RenderStateMixin(OwnedObjectsMixin):
     context_object_name = "render"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(timing=render_timing(self.object), **kwargs)
+        return super().get_context_data(
+            timing=render_timing(self.object),
+            retry_offered=retry_offered(self.object),
+            retry_blocker=retry_blocker(self.request.user, self.object),
+            **kwargs,
+        )
 
 
 class RenderDetailView(RenderStateMixin, DetailView):

@@ -15,15 +15,12 @@ const requireAllowed = (name: string): unknown => {
   return ALLOWED_MODULES[name];
 };
 
-// Turns a clip's source (TSX with ES imports, default-exporting a component) into a
-// component. Errors keep the original message so a failed render reports what is wrong
-// with the code rather than a generic failure. Compiled components are cached per code
-// string: every scene and every frame asks again, and the result never changes.
-export const compileComponent = (code: string): CodeComponent => {
-  const cached = cache.get(code);
-  if (cached) {
-    return cached;
-  }
+// Every failure here is the code's own fault and would repeat identically, so it carries
+// CODE_ERROR_PREFIX: the backends map it to the `code_error` render error, which is not
+// charged against the quota and is not offered a retry.
+export const CODE_ERROR_PREFIX = 'Code error: ';
+
+const evaluate = (code: string): CodeComponent => {
   const js = transform(code, {
     transforms: ['jsx', 'typescript', 'imports'],
     jsxRuntime: 'automatic',
@@ -45,6 +42,24 @@ export const compileComponent = (code: string): CodeComponent => {
   if (typeof component !== 'function' && (typeof component !== 'object' || component === null)) {
     throw new Error('The code must `export default` a React component.');
   }
-  cache.set(code, component as CodeComponent);
   return component as CodeComponent;
+};
+
+// Turns a clip's source (TSX with ES imports, default-exporting a component) into a
+// component. Errors keep the original message so a failed render reports what is wrong
+// with the code rather than a generic failure. Compiled components are cached per code
+// string: every scene and every frame asks again, and the result never changes.
+export const compileComponent = (code: string): CodeComponent => {
+  const cached = cache.get(code);
+  if (cached) {
+    return cached;
+  }
+  let component: CodeComponent;
+  try {
+    component = evaluate(code);
+  } catch (err) {
+    throw new Error(CODE_ERROR_PREFIX + (err instanceof Error ? err.message : String(err)));
+  }
+  cache.set(code, component);
+  return component;
 };

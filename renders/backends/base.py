@@ -8,6 +8,22 @@ from decimal import Decimal
 from pathlib import Path
 
 
+# The render failed before its first frame because of the code itself (compile error,
+# no default export, a throw while the module is evaluated): it would fail the same way
+# again, so it is neither charged nor offered a retry. remotion/src/compile.ts prefixes
+# every such error with CODE_ERROR_MARKER, which both farms pass through in the message.
+CODE_ERROR = "code_error"
+CODE_ERROR_MARKER = "Code error: "
+RENDER_FAILED = "render_failed"
+
+
+def failure_code(message, frames_rendered):
+    """`code_error` for the code's own failure before any frame, else `render_failed`."""
+    if CODE_ERROR_MARKER in (message or "") and not frames_rendered:
+        return CODE_ERROR
+    return RENDER_FAILED
+
+
 class BackendError(Exception):
     """Base class; never raised directly."""
 
@@ -22,7 +38,7 @@ class TransientBackendError(BackendError):
 class FatalBackendError(BackendError):
     """The farm refused or failed the work; retrying the same call will not help."""
 
-    def __init__(self, message, *, code="render_failed"):
+    def __init__(self, message, *, code=RENDER_FAILED):
         super().__init__(message)
         self.message = message
         self.code = code
@@ -47,6 +63,7 @@ class RenderProgress:
     fraction: float  # 0.0 .. 1.0 of the whole render
     done: bool = False
     fatal_error: str | None = None  # set when the render cannot finish
+    error_code: str = RENDER_FAILED  # the Render.error_code for fatal_error
     output_bucket: str = ""
     output_key: str = ""
     output_size: int | None = None

@@ -22,6 +22,7 @@ from renders.backends.base import (
     RenderBackend,
     RenderProgress,
     StartedRender,
+    failure_code,
 )
 from renders.limits import limits_for
 
@@ -142,10 +143,12 @@ def _render_progress(status):
     costs = status.get("costs") or {}
     accrued = costs.get("accruedSoFar")
     done = bool(status.get("done"))
+    fatal_error = _fatal_error(status) if status.get("fatalErrorEncountered") else None
     return RenderProgress(
         fraction=1.0 if done else min(1.0, max(0.0, float(status.get("overallProgress") or 0))),
         done=done,
-        fatal_error=_fatal_error(status) if status.get("fatalErrorEncountered") else None,
+        fatal_error=fatal_error,
+        error_code=failure_code(fatal_error, status.get("framesRendered")),
         output_bucket=status.get("outBucket") or "",
         output_key=status.get("outKey") or "",
         output_size=status.get("outputSizeInBytes"),

@@ -27,6 +27,7 @@ from renders.backends.base import (
     RenderProgress,
     StartedRender,
     TransientBackendError,
+    failure_code,
 )
 from renders.limits import limits_for
 
@@ -190,7 +191,12 @@ def _outcome(render, state):
         )
     if state["stage"] == "cancelled":
         return RenderProgress(fraction=state.get("progress", 0.0), fatal_error="The render was cancelled.")
-    return RenderProgress(fraction=state.get("progress", 0.0), fatal_error=state.get("error") or "Render failed.")
+    message = state.get("error") or "Render failed."
+    return RenderProgress(
+        fraction=state.get("progress", 0.0),
+        fatal_error=message,
+        error_code=failure_code(message, state.get("renderedFrames")),
+    )
 
 
 def _is_final(state):

@@ -21,9 +21,10 @@ def test_clip_crud(api, user):
     assert api.get(f"/api/clips/{clip['id']}/").json() == {**clip, "latest_render": None}
     patched = api.patch(f"/api/clips/{clip['id']}/", {"name": "Opening"}, format="json").json()
     assert (patched["name"], patched["code"]) == ("Opening", SIMPLE_CODE)
-    replacement = {"name": "B", "code": "x", "duration_in_frames": 5}
+    other_code = "export default () => null;\n"
+    replacement = {"name": "B", "code": other_code, "duration_in_frames": 5}
     put = api.put(f"/api/clips/{clip['id']}/", replacement, format="json")
-    assert (put.json()["code"], put.json()["duration_in_frames"], put.json()["fps"]) == ("x", 5, 30)
+    assert (put.json()["code"], put.json()["duration_in_frames"], put.json()["fps"]) == (other_code, 5, 30)
 
     assert api.delete(f"/api/clips/{clip['id']}/").status_code == 204
     assert_error(api.get(f"/api/clips/{clip['id']}/"), 404, "not_found")

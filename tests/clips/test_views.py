@@ -19,7 +19,7 @@ def test_the_list_shows_only_the_editors_clips(web, user, other_user):
 
 
 def test_the_detail_shows_the_code_read_only_and_escaped(web, user):
-    clip = ClipFactory(owner=user, raw_code="const a = <b>1</b>;", code="compiled")
+    clip = ClipFactory(owner=user, raw_code="const a = <b>1</b>;", code="export default () => null; // compiled")
 
     page = web.get(reverse("clips:detail", args=[clip.pk])).content.decode()
 
