@@ -72,3 +72,50 @@ def test_changing_a_used_clips_duration_updates_the_total(api, user):
     api.patch(f"/api/clips/{clip.pk}/", {"duration_in_frames": 5}, format="json")
 
     assert api.get(f"/api/movies/{movie.pk}/").json()["total_duration_in_frames"] == 15
+
+
+BAD_CODE = {
+    "code_syntax_error": ("export default () => {\n  const a = ;\n}", 2, 11),
+    "code_no_default_export": ("export const S = () => null;", 1, 1),
+    "code_import_not_allowed": ("import fs from 'node:fs';\nexport default () => null;", 1, 16),
+    "code_forbidden_api": ("export default () => {\n  fetch('http://127.0.0.1:9/');\n  return null;\n}", 2, 3),
+}
+
+
+@pytest.mark.parametrize("code", BAD_CODE)
+def test_code_failing_the_check_is_a_400_with_its_code_and_position_and_nothing_is_saved(api, code):
+    source, line, column = BAD_CODE[code]
+    response = api.post("/api/clips/", {"name": "Bad", "code": source, "duration_in_frames": 30}, format="json")
+
+    body = assert_error(response, 400, code)
+    assert (body["field"], body["line"], body["column"]) == ("code", line, column)
+    assert body["detail"].startswith(f"code: Line {line}, column {column}: ")
+    assert not Clip.objects.exists()
+
+
+@pytest.mark.parametrize("code", BAD_CODE)
+def test_an_update_to_failing_code_is_refused_and_changes_nothing(api, user, code):
+    clip = ClipFactory(owner=user, name="Kept")
+    for method in (api.patch, api.put):
+        payload = {"name": "Changed", "code": BAD_CODE[code][0], "duration_in_frames": 5}
+        assert_error(method(f"/api/clips/{clip.pk}/", payload, format="json"), 400, code)
+    clip.refresh_from_db()
+    assert (clip.name, clip.code, clip.duration_in_frames) == ("Kept", SIMPLE_CODE, 90)
+
+
+@pytest.mark.parametrize("field", ["code", "raw_code"])
+def test_code_and_raw_code_over_the_size_limit_are_code_too_large(api, user, settings, field):
+    settings.CODE_MAX_BYTES = 2048
+    payload = {"name": "Big", "code": SIMPLE_CODE, "raw_code": "", "duration_in_frames": 30}
+    payload[field] = SIMPLE_CODE + "// " + "x" * 2048
+    body = assert_error(api.post("/api/clips/", payload, format="json"), 400, "code_too_large")
+    assert body["field"] == field
+    assert "limit is 2048 bytes" in body["detail"]
+    assert not Clip.objects.exists()
+
+
+def test_saving_fixed_code_clears_a_stored_code_problem(api, user):
+    clip = ClipFactory(owner=user, code="broken(", code_problem={"code": "code_syntax_error", "message": "m"})
+    assert api.patch(f"/api/clips/{clip.pk}/", {"code": SIMPLE_CODE}, format="json").status_code == 200
+    clip.refresh_from_db()
+    assert (clip.code, clip.code_problem) == (SIMPLE_CODE, None)

@@ -103,3 +103,18 @@ def test_save_as_clip_needs_a_name(api, user):
     generation = GenerationFactory(owner=user)
     response = api.post(f"/api/generations/{generation.pk}/save-as-clip/", {}, format="json")
     assert_validation_error(response, "name")
+
+
+def test_a_generation_whose_code_fails_the_check_is_a_400_and_not_stored(api):
+    payload = {"prompt": "p", "code": "import x from 'lodash';\nexport default () => x;", "duration_in_frames": 30}
+    body = assert_error(api.post("/api/generations/", payload, format="json"), 400, "code_import_not_allowed")
+    assert (body["line"], body["column"]) == (1, 15)
+    assert not Generation.objects.exists()
+
+
+def test_a_stored_generation_that_fails_the_check_cannot_be_saved_as_a_clip(api, user):
+    generation = GenerationFactory(owner=user, code="export default () => { eval('1'); return null; };")
+    response = api.post(f"/api/generations/{generation.pk}/save-as-clip/", {"name": "Nope"}, format="json")
+    body = assert_error(response, 400, "code_forbidden_api")
+    assert (body["line"], body["column"]) == (1, 24)
+    assert not Clip.objects.exists()

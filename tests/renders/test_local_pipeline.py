@@ -8,12 +8,14 @@ import time
 
 import pytest
 
+from clips.code_validation import CodeRejected
 from movies.models import Scene
 from renders import lifecycle, services
 from renders.backends import get_backend
 from renders.driver import render_drive
 from renders.lifecycle import Next
 from renders.models import Render
+from renders.quota import quota_status
 from tests.factories import ClipFactory, MovieFactory
 from tests.local_render import decoded_frames
 from tests.renders.celery_worker import celery_worker_process
@@ -85,15 +87,27 @@ def test_a_two_scene_movie_with_trims_renders_exactly_its_frames(user, local_bac
 
 
 @pytest.mark.django_db
-def test_broken_code_fails_the_render_with_the_syntax_error(user, local_backend):
+def test_code_failing_the_check_is_refused_before_it_reaches_the_renderer(user, local_backend):
     broken = clip_of(user, code="export default () => <div>unclosed;\n")
-    render = services.render_request(user=user, kind="clip", target=broken, size=SMALL)
+    with pytest.raises(CodeRejected) as refused:
+        services.render_request(user=user, kind="clip", target=broken, size=SMALL)
+    assert (refused.value.code, refused.value.problem.line, refused.value.problem.column) == ("code_syntax_error", 1, 22)
+    assert not Render.objects.exists()
+
+
+@pytest.mark.django_db
+def test_code_that_throws_while_its_module_is_evaluated_fails_as_code_error_and_is_not_charged(user, local_backend):
+    # Passes the check on save (nothing static is wrong), fails in the page before frame 0.
+    throws = clip_of(user, code="const config: any = undefined;\nconst size = config.size;\nexport default () => null;\n")
+    render = services.render_request(user=user, kind="clip", target=throws, size=SMALL)
+    assert quota_status(user).used == 1
 
     render = render_drive(render.pk, sleep=no_drive_sleep)
 
-    assert (render.status, render.error_code) == ("failed", "render_failed")
-    assert "Unexpected" in render.error_message or "Expected" in render.error_message
+    assert (render.status, render.error_code) == ("failed", "code_error")
+    assert render.error_message.startswith("Code error: ") and "size" in render.error_message
     assert not output_of(render)
+    assert quota_status(user).used == 0
 
 
 @pytest.mark.django_db

@@ -90,14 +90,18 @@ BROKEN = {
     "mismatched tags": (
         "export default function S() { return <div><span>hi</div></span>; }",
         'Unexpected closing "div" tag does not match opening "span" tag',
+        "code_error",
     ),
     "unknown import": (
         "import confetti from 'canvas-confetti';\nexport default function S() { return null; }",
         'Cannot import "canvas-confetti"',
+        "code_error",
     ),
     "throw while rendering": (
         "export default function S() { throw new Error('The clip broke on purpose'); }",
         "The clip broke on purpose",
+        # The module evaluated fine; the component throws when drawn: not the compile step.
+        "render_failed",
     ),
 }
 
@@ -105,13 +109,14 @@ BROKEN = {
 @pytest.mark.render
 @pytest.mark.parametrize("case", BROKEN)
 def test_broken_code_fails_with_its_own_message_and_leaves_no_mp4(local_backend, settings, case):
-    code, message = BROKEN[case]
+    code, message, error_code = BROKEN[case]
     render = start(local_backend, clip_render(code, frames=5))
 
     progress = wait_final(local_backend, render)
 
     assert not progress.done
     assert message in progress.fatal_error
+    assert progress.error_code == error_code
     assert not output_path(settings, render).exists()
     assert wait_for_no_processes(render) == []
 
@@ -127,7 +132,8 @@ def test_a_broken_scene_fails_the_movie_naming_the_scene(local_backend, settings
 
     progress = wait_final(local_backend, render)
 
-    assert 'Scene 2: Cannot import "lodash"' in progress.fatal_error
+    assert 'Scene 2: Code error: Cannot import "lodash"' in progress.fatal_error
+    assert progress.error_code == "code_error"
     assert not output_path(settings, render).exists()
 
 
