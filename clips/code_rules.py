@@ -48,10 +48,20 @@ DENIED_PROPERTIES = frozenset(
         "__lookupGetter__", "__lookupSetter__", "getPrototypeOf", "setPrototypeOf",
         "getOwnPropertyNames", "getOwnPropertyDescriptor", "getOwnPropertyDescriptors",
         "ownerDocument", "defaultView", "contentWindow", "contentDocument", "getRootNode",
+        # markup that runs or loads outside React's elements
+        "dangerouslySetInnerHTML", "innerHTML", "outerHTML", "insertAdjacentHTML", "srcDoc", "srcdoc",
+        "formAction",
         "eval", "fetch", "sendBeacon", "XMLHttpRequest", "WebSocket", "EventSource",
         "globalThis", "document", "navigator", "importScripts",
         "setTimeout", "setInterval", "requestAnimationFrame", "__webpack_require__",
     }
+)
+
+
+# Elements that load another document, run script or navigate, refused as JSX tags and as
+# the first argument of createElement / jsx().
+DENIED_ELEMENTS = frozenset(
+    {"iframe", "frame", "frameset", "object", "embed", "script", "meta", "link", "base", "form", "portal", "applet"}
 )
 
 

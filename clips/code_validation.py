@@ -30,13 +30,13 @@ NO_DEFAULT_EXPORT = "code_no_default_export"
 IMPORT_NOT_ALLOWED = "code_import_not_allowed"
 FORBIDDEN_API = "code_forbidden_api"
 TOO_LARGE = "code_too_large"
-CODES = (SYNTAX_ERROR, NO_DEFAULT_EXPORT, IMPORT_NOT_ALLOWED, FORBIDDEN_API, TOO_LARGE)
 
-# Each capture name is a rule below; the predicates run in tree-sitter's C code, so only
-# suspicious nodes reach Python.
+# Each capture name is a rule of _Checker (names starting with "_" only anchor a pattern);
+# the predicates run in tree-sitter's C code, so only suspicious nodes reach Python.
 _NAMES = "|".join(sorted(code_rules.DENIED_GLOBALS | code_rules.DENIED_PROPERTIES))
 _PREFIXES = "|".join(code_rules.DENIED_GLOBAL_PREFIXES)
 _SUSPICIOUS = f"^(({_NAMES})$|{_PREFIXES})"
+_ELEMENTS = f"^({'|'.join(sorted(code_rules.DENIED_ELEMENTS))})$"
 _QUERY = f"""
 (import_statement source: (string) @import)
 (export_statement source: (string) @import)
@@ -45,6 +45,12 @@ _QUERY = f"""
 (meta_property) @meta
 (with_statement) @with
 (jsx_closing_element) @closing
+((jsx_opening_element name: (identifier) @element) (#match? @element "{_ELEMENTS}"))
+((jsx_self_closing_element name: (identifier) @element) (#match? @element "{_ELEMENTS}"))
+(call_expression
+  function: [(identifier) @_factory (member_expression property: (property_identifier) @_factory)]
+  arguments: (arguments . [(string) (template_string)] @element)
+  (#match? @_factory "^(createElement|jsx|jsxs|jsxDEV)$"))
 (export_statement "default" @default)
 (export_specifier alias: (_) @export_alias)
 ((identifier) @name (#match? @name "{_SUSPICIOUS}"))
@@ -55,7 +61,7 @@ _QUERY = f"""
 ((template_string) @string (#match? @string "^.({_NAMES}|{_PREFIXES}.*).$|\\\\\\\\"))
 """
 # Property names that are declarations of the code's own members, not accesses.
-_OWN_MEMBER_PARENTS = frozenset({"jsx_attribute", "property_signature", "method_signature"})
+_OWN_MEMBER_PARENTS = frozenset({"property_signature", "method_signature"})
 _JSX_NAME_PARENTS = frozenset({"jsx_opening_element", "jsx_closing_element", "jsx_self_closing_element"})
 _BRACED_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}")
 
@@ -167,18 +173,22 @@ class _Checker:
 
     def check(self, root):
         captures = QueryCursor(_query()).captures(root)
-        problems = []
-        for name, nodes in captures.items():
-            rule = getattr(self, f"_{name}")
-            problems.extend(p for node in nodes if (p := rule(node)))
-        order = {SYNTAX_ERROR: 0, IMPORT_NOT_ALLOWED: 1, FORBIDDEN_API: 2}
-        if problems:
-            return min(problems, key=lambda p: (order[p.code], p.line, p.column))
-        if "default" in captures or any(_text(n) == "default" for n in captures.get("export_alias", ())):
-            return None
-        return CodeProblem(
-            NO_DEFAULT_EXPORT, "The code must `export default` a React component.", 1, 1
+        has_default = bool(captures.pop("default", None)) or any(
+            _text(alias) == "default" for alias in captures.pop("export_alias", ())
         )
+        problems = [
+            problem
+            for name, nodes in captures.items()
+            if not name.startswith("_")
+            for node in nodes
+            if (problem := getattr(self, f"_{name}")(node))
+        ]
+        if problems:
+            order = {SYNTAX_ERROR: 0, IMPORT_NOT_ALLOWED: 1, FORBIDDEN_API: 2}
+            return min(problems, key=lambda p: (order[p.code], p.line, p.column))
+        if not has_default:
+            return CodeProblem(NO_DEFAULT_EXPORT, "The code must `export default` a React component.", 1, 1)
+        return None
 
     def _problem(self, code, node, message):
         return CodeProblem(code, message, *_position(node, self.source))
@@ -213,11 +223,11 @@ class _Checker:
             return None
         return self._problem(SYNTAX_ERROR, node, f"Syntax error: `{_text(node)}` does not close `{_text(opening)}`.")
 
-    def _default(self, node):
-        return None
-
-    def _export_alias(self, node):
-        return None
+    def _element(self, node):
+        name = _text(node) if node.type == "identifier" else _string_value(node)
+        if name is None or name.lower() not in code_rules.DENIED_ELEMENTS:
+            return None
+        return self._forbidden(node, f"The element <{name}>")
 
     def _name(self, node):
         name = _text(node)

@@ -20,7 +20,7 @@ from botocore.exceptions import (
 )
 from remotion_lambda.exception import RemotionException
 
-from renders.backends.base import CODE_ERROR_MARKER, FatalBackendError, TransientBackendError, failure_code
+from renders.backends.base import FatalBackendError, TransientBackendError
 
 # Everything a call through the official client can raise besides programming errors.
 FARM_ERRORS = (BotoCoreError, ClientError, RemotionException)
@@ -46,8 +46,6 @@ def start_error(exc):
     message = _farm_message(exc)
     if message.startswith("Version mismatch"):
         return FatalBackendError(message, code="farm_misconfigured")
-    if CODE_ERROR_MARKER in message:
-        return FatalBackendError(message, code=failure_code(message, frames_rendered=0))
     return FatalBackendError(message, code="start_failed")
 
 

@@ -45,6 +45,9 @@ def test_the_clips_the_render_tests_use_pass(code):
         "import {AbsoluteFill as Fill} from 'remotion';\nconst S = () => <Fill />;\nexport {S as default};",
         "import type {FC} from 'react';\nconst S: FC = () => <>{`template ${1}`}</>;\nexport default S;",
         "export default function S() { try { return null; } catch (document) { return document; } }",
+        "import React from 'react';\n"
+        "export default () => typeof React === 'object' ? <div className='link'>{'iframe'}</div> : <Script />;\n"
+        "const Script = () => React.createElement('span', null, 'script');",
     ],
 )
 def test_legitimate_code_passes(code):
@@ -111,6 +114,26 @@ def test_denied_apis_are_refused_where_they_are_written(expression):
     kind, line, column = problem_at(code)
     assert (kind, line) == ("code_forbidden_api", 3)
     assert 8 <= column < 8 + len(expression), column
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        "<iframe src='http://127.0.0.1:9/' />",
+        "<div>{1}<script>{'x'}</script></div>",
+        "<meta httpEquiv='refresh' content='0;url=http://x' />",
+        "<object data='x' />",
+        "<div dangerouslySetInnerHTML={{__html: '<img src=x>'}} />",
+        "<iframe srcDoc='<b>' />",
+        "React.createElement('iframe')",
+        "jsx(`SCRIPT`, {})",
+    ],
+)
+def test_elements_that_load_documents_or_run_script_are_refused(element):
+    code = f"import React from 'react';\nimport {{jsx}} from 'react/jsx-runtime';\nexport default () => {element};"
+    kind, line, column = problem_at(code)
+    assert (kind, line) == ("code_forbidden_api", 3)
+    assert 22 <= column < 22 + len(element), column
 
 
 def test_with_statements_are_refused():
