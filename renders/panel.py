@@ -40,7 +40,11 @@ def retry_blocker(user, render):
     """The same for render_retry: why the Retry button of `render` would be refused."""
     if render.status not in (Render.Status.FAILED, Render.Status.CANCELLED):
         return None
-    return _blocker(user, lambda: (render_retry_check(render), snapshot_recheck(render)))
+    try:
+        render_retry_check(render)
+    except ApplicationError as exc:
+        return exc.detail
+    return _blocker(user, lambda: snapshot_recheck(render))
 
 
 def retry_offered(render):

@@ -3,6 +3,10 @@
 // could otherwise render something; esbuild parses strictly and reports where.
 import {transformSync} from 'esbuild';
 
+// The code's own fault, before any frame: the same marker as src/compile.ts's
+// CODE_ERROR_PREFIX, which Django maps to the uncharged, unretried `code_error`.
+const CODE_ERROR_PREFIX = 'Code error: ';
+
 const describe = (failure, label) => {
   const [first] = failure.errors ?? [];
   if (!first) {
@@ -14,12 +18,12 @@ const describe = (failure, label) => {
 
 const checkSyntax = (code, label) => {
   if (typeof code !== 'string' || code.trim() === '') {
-    throw new Error(`${label}No code to render.`);
+    throw new Error(`${label}${CODE_ERROR_PREFIX}No code to render.`);
   }
   try {
     transformSync(code, {loader: 'tsx', jsx: 'automatic', logLevel: 'silent'});
   } catch (failure) {
-    throw new Error(describe(failure, label));
+    throw new Error(describe(failure, `${label}${CODE_ERROR_PREFIX}`));
   }
 };
 
