@@ -26,7 +26,11 @@ django.setup()
 from clips.code_validation import code_problem  # noqa: E402
 from clips.demo import DEMO_CLIPS  # noqa: E402
 
-IMPORTS = "import React from 'react';\nimport {AbsoluteFill, Sequence, interpolate, spring, useCurrentFrame, useVideoConfig} from 'remotion';\n"
+IMPORTS = (
+    "import React from 'react';\n"
+    "import {AbsoluteFill, Sequence, interpolate, spring, useCurrentFrame, useVideoConfig} from 'remotion';\n"
+)
+DECLARED = re.compile(r"^(?:export default )?(?:function|const) ([A-Z][A-Za-z_]*)", re.M)
 
 
 def realistic_clip(kilobytes):
@@ -36,16 +40,20 @@ def realistic_clip(kilobytes):
     while sum(len(p.encode()) for p in parts) < kilobytes * 1024:
         for clip in DEMO_CLIPS:
             body = "\n".join(line for line in clip.code.splitlines() if not line.startswith("import "))
-            declared = set(re.findall(r"^(?:export default )?(?:function|const) ([A-Z][A-Za-z_]*)", body, re.M))
+            declared = set(DECLARED.findall(body))
             body = re.sub(r"\b(" + "|".join(declared) + r")\b", lambda m: f"{m.group(1)}{copy}", body)
             body = body.replace("export default function", "function")
             names.extend(f"{name}{copy}" for name in declared if re.search(rf"function {name}{copy}\(", body))
             parts.append(body)
             copy += 1
     scenes = "\n".join(
-        f"      <Sequence from={{{i * 30}}} durationInFrames={{30}}><{name} /></Sequence>" for i, name in enumerate(names)
+        f"      <Sequence from={{{i * 30}}} durationInFrames={{30}}><{name} /></Sequence>"
+        for i, name in enumerate(names)
     )
-    parts.append(f"export default function Long() {{\n  return (\n    <AbsoluteFill>\n{scenes}\n    </AbsoluteFill>\n  );\n}}\n")
+    parts.append(
+        f"export default function Long() {{\n  return (\n    <AbsoluteFill>\n{scenes}\n"
+        "    </AbsoluteFill>\n  );\n}\n"
+    )
     return "\n".join(parts)
 
 

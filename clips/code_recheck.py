@@ -13,7 +13,8 @@ def code_problems_recheck(model):
     """Mark or clear every row's `code_problem`; returns (rows checked, rows marked)."""
     checked = marked = 0
     changed = []
-    for row in model.objects.exclude(code="").only("pk", "code", "code_problem").iterator(chunk_size=BATCH_SIZE):
+    rows = model.objects.exclude(code="").only("pk", "code", "code_problem")
+    for row in rows.iterator(chunk_size=BATCH_SIZE):
         problem = code_problem(row.code)
         found = problem.as_dict() if problem else None
         checked += 1

@@ -61,7 +61,10 @@ DENIED_PROPERTIES = frozenset(
 # Elements that load another document, run script or navigate, refused as JSX tags and as
 # the first argument of createElement / jsx().
 DENIED_ELEMENTS = frozenset(
-    {"iframe", "frame", "frameset", "object", "embed", "script", "meta", "link", "base", "form", "portal", "applet"}
+    {
+        "iframe", "frame", "frameset", "object", "embed", "script", "meta", "link", "base", "form",
+        "portal", "applet",
+    }
 )
 
 

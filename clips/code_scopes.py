@@ -16,7 +16,10 @@ FUNCTION_NODES = frozenset(
 BLOCK_NODES = frozenset({"program", "statement_block", "switch_body", "class_body"})
 DECLARATION_NODES = frozenset({"lexical_declaration", "variable_declaration"})
 NAMED_DECLARATIONS = frozenset(
-    {"function_declaration", "generator_function_declaration", "class_declaration", "abstract_class_declaration"}
+    {
+        "function_declaration", "generator_function_declaration", "class_declaration",
+        "abstract_class_declaration",
+    }
 )
 # Parts of a binding pattern that are expressions or types, not names being bound.
 NOT_BOUND = frozenset({"type_annotation", "property_identifier", "type_identifier"})
@@ -54,8 +57,9 @@ def _declared_in(scope):
             yield from _bound_names(params)
     elif kind in ("for_statement", "for_in_statement"):
         for field in ("initializer", "left"):
-            if (part := scope.child_by_field_name(field)) is not None:
-                yield from _statement_names(part) if part.type in DECLARATION_NODES else _loop_left(scope, part)
+            if (part := scope.child_by_field_name(field)) is None:
+                continue
+            yield from _statement_names(part) if part.type in DECLARATION_NODES else _loop_left(scope, part)
     elif kind == "catch_clause":
         if (param := scope.child_by_field_name("parameter")) is not None:
             yield from _bound_names(param)

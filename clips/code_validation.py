@@ -201,7 +201,8 @@ class _Checker:
         if module in code_rules.allowed_modules():
             return None
         allowed = ", ".join(sorted(code_rules.allowed_modules()))
-        return self._problem(IMPORT_NOT_ALLOWED, node, f'Cannot import "{module}": only {allowed} are available.')
+        message = f'Cannot import "{module}": only {allowed} are available.'
+        return self._problem(IMPORT_NOT_ALLOWED, node, message)
 
     def _require(self, node):
         return self._forbidden(node, "`import ... = require(...)`")
@@ -221,7 +222,8 @@ class _Checker:
         name, expected = node.child_by_field_name("name"), opening.child_by_field_name("name")
         if (name and _text(name)) == (expected and _text(expected)):
             return None
-        return self._problem(SYNTAX_ERROR, node, f"Syntax error: `{_text(node)}` does not close `{_text(opening)}`.")
+        message = f"Syntax error: `{_text(node)}` does not close `{_text(opening)}`."
+        return self._problem(SYNTAX_ERROR, node, message)
 
     def _element(self, node):
         name = _text(node) if node.type == "identifier" else _string_value(node)

@@ -40,7 +40,9 @@ class CodeBlocksMixin:
 
     @admin.display(description="code problem")
     def code_problem_text(self, obj):
-        return _problem_text(obj.code_problem) if obj.code_problem else "None: the code passes the check on save."
+        if not obj.code_problem:
+            return "None: the code passes the check on save."
+        return _problem_text(obj.code_problem)
 
     @admin.display(description="code OK", boolean=True)
     def code_ok(self, obj):
