@@ -51,6 +51,8 @@ DENIED_PROPERTIES = frozenset(
         # markup that runs or loads outside React's elements
         "dangerouslySetInnerHTML", "innerHTML", "outerHTML", "insertAdjacentHTML", "srcDoc", "srcdoc",
         "formAction",
+        # V8 stack frames hand out the functions and receivers of the renderer's own code
+        "prepareStackTrace", "captureStackTrace", "getThis", "getFunction", "caller", "callee",
         "eval", "fetch", "sendBeacon", "XMLHttpRequest", "WebSocket", "EventSource",
         "globalThis", "document", "navigator", "importScripts",
         "setTimeout", "setInterval", "requestAnimationFrame", "__webpack_require__",
@@ -79,4 +81,5 @@ def is_denied_global(name):
 
 
 def is_denied_property(name):
-    return name in DENIED_PROPERTIES or name.startswith(DENIED_GLOBAL_PREFIXES)
+    # Any `__x` member is an engine, bundler or React internal, never a clip's business.
+    return name in DENIED_PROPERTIES or name.startswith(("__", *DENIED_GLOBAL_PREFIXES))

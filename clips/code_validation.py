@@ -34,7 +34,7 @@ TOO_LARGE = "code_too_large"
 # Each capture name is a rule of _Checker (names starting with "_" only anchor a pattern);
 # the predicates run in tree-sitter's C code, so only suspicious nodes reach Python.
 _NAMES = "|".join(sorted(code_rules.DENIED_GLOBALS | code_rules.DENIED_PROPERTIES))
-_PREFIXES = "|".join(code_rules.DENIED_GLOBAL_PREFIXES)
+_PREFIXES = "|".join(("__", *code_rules.DENIED_GLOBAL_PREFIXES))
 _SUSPICIOUS = f"^(({_NAMES})$|{_PREFIXES})"
 _ELEMENTS = f"^({'|'.join(sorted(code_rules.DENIED_ELEMENTS))})$"
 _QUERY = f"""
@@ -57,8 +57,8 @@ _QUERY = f"""
 ((shorthand_property_identifier) @name (#match? @name "{_SUSPICIOUS}"))
 ((property_identifier) @property (#match? @property "{_SUSPICIOUS}"))
 ((shorthand_property_identifier_pattern) @property (#match? @property "{_SUSPICIOUS}"))
-((string) @string (#match? @string "^.({_NAMES}|{_PREFIXES}.*).$|\\\\\\\\"))
-((template_string) @string (#match? @string "^.({_NAMES}|{_PREFIXES}.*).$|\\\\\\\\"))
+((string) @string (#match? @string "^.({_NAMES}|({_PREFIXES}).*).$|\\\\\\\\"))
+((template_string) @string (#match? @string "^.({_NAMES}|({_PREFIXES}).*).$|\\\\\\\\"))
 """
 # Property names that are declarations of the code's own members, not accesses.
 _OWN_MEMBER_PARENTS = frozenset({"property_signature", "method_signature"})

@@ -104,15 +104,19 @@ ESCAPES = [
     "o['con\\u0073tructor']", "o['\\x63onstructor']", "({constructor: o} = f)", "({constructor} = f)",
     "Object.getPrototypeOf(f)", "Object.getOwnPropertyDescriptors(f)", "node.ownerDocument",
     "ref.current.getRootNode()", "frame.contentWindow", "import('remotion')", "import.meta.url",
-    "({x: window})", "({top})", "new (class extends Function {})()",
+    "({x: window})", "({top})", "new (class extends Function {})()", "Error.prepareStackTrace = f",
+    "Error.captureStackTrace(o)", "f.caller", "React.__CLIENT_INTERNALS_DO_NOT_USE", "o['__secret']",
 ]
 
 
 @pytest.mark.parametrize("expression", ESCAPES)
 def test_denied_apis_are_refused_where_they_are_written(expression):
-    code = f"const f = () => 1; const o: any = {{}};\nexport default () => {{\n  void ({expression});\n  return null;\n}}"
+    code = (
+        "import React from 'react';\nconst f = () => 1; const o: any = {};\n"
+        f"export default () => {{\n  void ({expression});\n  return null;\n}}"
+    )
     kind, line, column = problem_at(code)
-    assert (kind, line) == ("code_forbidden_api", 3)
+    assert (kind, line) == ("code_forbidden_api", 4)
     assert 8 <= column < 8 + len(expression), column
 
 
