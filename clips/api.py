@@ -11,8 +11,11 @@ from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
 class ClipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Clip
-        fields = ["id", "name", "code", "raw_code", "duration_in_frames", "fps", "created_at", "updated_at"]
-        read_only_fields = ["id", "created_at", "updated_at"]
+        fields = [
+            "id", "name", "code", "raw_code", "duration_in_frames", "fps", "code_problem", "created_at", "updated_at"
+        ]
+        # code_problem: set on rows saved before the check on save that fail it (null otherwise).
+        read_only_fields = ["id", "code_problem", "created_at", "updated_at"]
         extra_kwargs = {"duration_in_frames": FRAME_COUNT, "fps": FPS, **VERBATIM_CODE}
 
 

@@ -21,6 +21,7 @@ class GenerationSerializer(serializers.ModelSerializer):
             "id",
             "status",
             "error_message",
+            "code_problem",
             "batch_id",
             "variation_index",
             "variation_count",

@@ -7,7 +7,9 @@ from tests.movies.timeline import stored_total
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = {"id", "name", "code", "raw_code", "duration_in_frames", "fps", "created_at", "updated_at"}
+FIELDS = {
+    "id", "name", "code", "raw_code", "duration_in_frames", "fps", "code_problem", "created_at", "updated_at"
+}
 
 
 def test_clip_crud(api, user):
@@ -119,3 +121,12 @@ def test_saving_fixed_code_clears_a_stored_code_problem(api, user):
     assert api.patch(f"/api/clips/{clip.pk}/", {"code": SIMPLE_CODE}, format="json").status_code == 200
     clip.refresh_from_db()
     assert (clip.code, clip.code_problem) == (SIMPLE_CODE, None)
+
+
+def test_a_marked_clip_shows_its_code_problem_in_the_api(api, user):
+    problem = {"code": "code_forbidden_api", "message": "`fetch` is not allowed.", "line": 2, "column": 3}
+    clip = ClipFactory(owner=user, code_problem=problem)
+    assert api.get(f"/api/clips/{clip.pk}/").json()["code_problem"] == problem
+    assert api.patch(f"/api/clips/{clip.pk}/", {"code_problem": None}, format="json").status_code == 200
+    clip.refresh_from_db()
+    assert clip.code_problem == problem
