@@ -14,6 +14,7 @@ milliseconds for a 20 KB clip, bench/code_validation.py measures it). Tree-sitte
 from errors instead of stopping, so any ERROR or MISSING node is a syntax error.
 """
 import re
+import threading
 from dataclasses import asdict, dataclass
 from functools import cache
 
@@ -64,6 +65,7 @@ _QUERY = f"""
 _OWN_MEMBER_PARENTS = frozenset({"property_signature", "method_signature"})
 _JSX_NAME_PARENTS = frozenset({"jsx_opening_element", "jsx_closing_element", "jsx_self_closing_element"})
 _BRACED_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}")
+_per_thread = threading.local()
 
 
 @dataclass(frozen=True)
@@ -125,9 +127,14 @@ def _size_problem(code):
     return None
 
 
-@cache
 def _parser():
-    return Parser(_language())
+    # The C parser is not thread-safe; py-tree-sitter holds the GIL through a parse today
+    # (tree-sitter/py-tree-sitter#111 would change that), so give each thread its own
+    # rather than depend on it. Language and Query are immutable and shared.
+    parser = getattr(_per_thread, "parser", None)
+    if parser is None:
+        parser = _per_thread.parser = Parser(_language())
+    return parser
 
 
 @cache

@@ -183,3 +183,4 @@ def test_the_allowed_modules_are_the_remotion_projects_own_list():
     listed = json.loads((Path(settings.REMOTION_PROJECT_DIR) / "src" / "allowed-modules.json").read_text())
     assert allowed_modules() == frozenset(listed)
     assert len(listed) == len(set(listed)) and {"react", "remotion"} <= set(listed)
+
