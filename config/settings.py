@@ -166,6 +166,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "sweep-renders": {"task": "renders.tasks.sweep_renders", "schedule": 60.0},
+    "expire-render-outputs": {"task": "renders.tasks.expire_render_outputs", "schedule": 3600.0},
+    "prune-idempotency-keys": {"task": "renders.tasks.prune_idempotency_keys", "schedule": 3600.0},
 }
 
 # --- Auth, API ------------------------------------------------------------------------
@@ -294,6 +296,9 @@ RENDER_STALE_AFTER_SECONDS = env_int("RENDER_STALE_AFTER_SECONDS", 120, minimum=
 RENDER_QUEUE_TIMEOUT_SECONDS = env_int("RENDER_QUEUE_TIMEOUT_SECONDS", 3600, minimum=60)
 # Largest clip or generation code (and raw_code) accepted on save, in UTF-8 bytes.
 CODE_MAX_BYTES = env_int("CODE_MAX_BYTES", 256 * 1024, minimum=1024)
+# Outputs of renders finished longer ago than this are deleted (the row stays, marked
+# expired); 0 keeps them forever. 1, 3, 7 or 30 also set Remotion Lambda's deleteAfter.
+RENDER_RETENTION_DAYS = env_int("RENDER_RETENTION_DAYS", 0, minimum=0)
 # Per-kind overrides of renders/limits.py, e.g. {"movie": {"max_scenes": 30}}.
 RENDER_LIMITS = {}
 

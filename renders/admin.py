@@ -10,6 +10,7 @@ from config.api.exceptions import ApplicationError
 from renders import lifecycle, services
 from renders.backends import BackendError
 from renders.models import Render, RenderEvent
+from renders.usage_admin import RenderUsageAdmin  # noqa: F401  (registers the usage report)
 
 
 class HasErrorFilter(admin.SimpleListFilter):
@@ -63,7 +64,19 @@ class RenderAdmin(admin.ModelAdmin):
     actions = ("retry_renders", "cancel_renders", "refresh_progress", "mark_failed")
     fieldsets = (
         (None, {"fields": ("owner", "kind", "target_link", "status", "progress", "retry_of")}),
-        ("Outcome", {"fields": ("error_code", "error_message", "output_bucket", "output_key", "output_size")}),
+        (
+            "Outcome",
+            {
+                "fields": (
+                    "error_code",
+                    "error_message",
+                    "output_bucket",
+                    "output_key",
+                    "output_size",
+                    "output_expired_at",
+                )
+            },
+        ),
         ("Farm", {"fields": ("backend", "farm_render_id", "farm_bucket", "poll_count", "estimated_cost", "cost_currency")}),
         (
             "Snapshot",
@@ -84,13 +97,23 @@ class RenderAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_render_seconds=F("completed_at") - F("started_at"))
+        # The snapshot (tens of kilobytes each) is loaded only where a page shows it.
+        queryset = super().get_queryset(request).defer("input_props")
+        return queryset.annotate(_render_seconds=F("completed_at") - F("started_at"))
+
+    def delete_model(self, request, obj):
+        services.render_delete(render=obj)
+
+    def delete_queryset(self, request, queryset):
+        # One by one through the service: each live one is cancelled and each output deleted.
+        for render in queryset:
+            services.render_delete(render=render)
 
     @admin.display(description="target")
     def target_link(self, render):
         target = render.target
         if target is None:
-            return "-"
+            return f"{render.kind} (deleted)"
         url = reverse(f"admin:{target._meta.app_label}_{target._meta.model_name}_change", args=[target.pk])
         return format_html('<a href="{}">{} {}: {}</a>', url, render.kind, target.pk, target)
 

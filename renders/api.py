@@ -13,14 +13,18 @@ from generations.models import Generation
 from movies.models import Movie
 from renders import services
 from renders.downloads import render_download_response
+from renders.idempotency import HEADER as IDEMPOTENCY_HEADER
+from renders.idempotency import idempotent_render, request_key_from
 from renders.models import Render
 from renders.quota import quota_status
-from renders.selectors import renders_for_owner
+from renders.selectors import renders_for_api, renders_for_owner
 from renders.throttle import render_burst_check
+from renders.usage import period_parse, usage_for
 
 
 class RenderSerializer(serializers.ModelSerializer):
     error = serializers.CharField(source="error_message", read_only=True)
+    target_deleted = serializers.BooleanField(read_only=True)
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -43,13 +47,15 @@ class RenderSerializer(serializers.ModelSerializer):
             "movie",
             "clip",
             "generation",
+            "target_deleted",
             "retry_of",
+            "output_expired_at",
             "download_url",
         ]
         read_only_fields = fields
 
     def get_download_url(self, render) -> str | None:
-        if render.status != Render.Status.COMPLETE:
+        if render.status != Render.Status.COMPLETE or render.output_expired_at is not None:
             return None
         url = reverse("api-render-download", args=[render.pk])
         request = self.context.get("request")
@@ -69,6 +75,18 @@ class RenderRequestSerializer(serializers.Serializer):
         return attrs
 
 
+class UsageSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(source="period.start", help_text="inclusive")
+    end = serializers.DateTimeField(source="period.end", help_text="exclusive")
+    renders = serializers.IntegerField(help_text="renders requested in the period")
+    complete = serializers.IntegerField()
+    video_seconds = serializers.FloatField(help_text="seconds of video of the complete renders")
+    cost = serializers.DictField(
+        child=serializers.DecimalField(max_digits=14, decimal_places=6),
+        help_text="the farm's reported cost per currency, e.g. {\"USD\": \"0.012\"}",
+    )
+
+
 class QuotaSerializer(serializers.Serializer):
     limit = serializers.IntegerField()
     used = serializers.IntegerField()
@@ -76,19 +94,49 @@ class QuotaSerializer(serializers.Serializer):
     resets_at = serializers.DateTimeField(allow_null=True)
 
 
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description="Up to 255 printable characters. Repeating a request with the same key within 24 hours "
+    "answers 200 with the render the first one created (no second charge); the same key with another "
+    "request is 409 idempotency_key_reused.",
+)
+RENDER_CREATED_RESPONSES = {202: RenderSerializer, 200: OpenApiResponse(RenderSerializer, "a repeated request")}
+
+
+def _render_created(request, create):
+    """Run `create(request_key)` at most once per Idempotency-Key; 202 with the new render,
+    200 with the first one for a repeat, and its API address in Location either way."""
+    request_key = request_key_from(request, scope=request.path)
+    render, created = idempotent_render(request.user, request_key, create)
+    return Response(
+        RenderSerializer(render, context={"request": request}).data,
+        status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+        headers={"Location": request.build_absolute_uri(reverse("api-render-detail", args=[render.pk]))},
+    )
+
+
 class RenderStartView(APIView):
     model = None
     kind = None
 
-    @extend_schema(request=RenderRequestSerializer, responses={202: RenderSerializer})
+    @extend_schema(
+        request=RenderRequestSerializer, parameters=[IDEMPOTENCY_PARAMETER], responses=RENDER_CREATED_RESPONSES
+    )
     def post(self, request, pk):
         target = get_object_or_404(self.model, pk=pk, owner=request.user)
         params = RenderRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         size = (params.validated_data["width"], params.validated_data["height"]) if params.validated_data else None
-        render_burst_check(request)
-        render = services.render_request(user=request.user, kind=self.kind, target=target, size=size)
-        return Response(RenderSerializer(render, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+
+        def create(request_key):
+            render_burst_check(request)
+            return services.render_request(
+                user=request.user, kind=self.kind, target=target, size=size, request_key=request_key
+            )
+
+        return _render_created(request, create)
 
 
 class RenderListView(generics.ListAPIView):
@@ -106,7 +154,7 @@ class RenderListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        queryset = renders_for_owner(self.request.user)
+        queryset = renders_for_api(self.request.user)
         params = self.request.query_params
         for field in ("movie", "clip", "generation"):
             if field in params:
@@ -123,11 +171,16 @@ class RenderListView(generics.ListAPIView):
         return queryset
 
 
-class RenderDetailView(generics.RetrieveAPIView):
+class RenderDetailView(generics.RetrieveDestroyAPIView):
+    """DELETE cancels a live render, deletes the row, then the output on the farm's storage."""
+
     serializer_class = RenderSerializer
 
     def get_queryset(self):
-        return renders_for_owner(self.request.user)
+        return renders_for_api(self.request.user)
+
+    def perform_destroy(self, instance):
+        services.render_delete(render=instance)
 
 
 class RenderActionView(APIView):
@@ -136,12 +189,15 @@ class RenderActionView(APIView):
 
 
 class RenderRetryView(RenderActionView):
-    @extend_schema(request=None, responses={202: RenderSerializer})
+    @extend_schema(request=None, parameters=[IDEMPOTENCY_PARAMETER], responses=RENDER_CREATED_RESPONSES)
     def post(self, request, pk):
         render = self.get_render(request, pk)
-        render_burst_check(request)
-        retry = services.render_retry(render=render, user=request.user)
-        return Response(RenderSerializer(retry, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
+
+        def create(request_key):
+            render_burst_check(request)
+            return services.render_retry(render=render, user=request.user, request_key=request_key)
+
+        return _render_created(request, create)
 
 
 class RenderCancelView(RenderActionView):
@@ -161,6 +217,19 @@ class RenderDownloadView(RenderActionView):
     )
     def get(self, request, pk):
         return render_download_response(self.get_render(request, pk), request.headers.get("Range"))
+
+
+class UsageView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, description="ISO date or date-time; default: start of this month (UTC)"),
+            OpenApiParameter("to", str, description="ISO date (inclusive) or date-time (exclusive); default: now"),
+        ],
+        responses=UsageSerializer,
+    )
+    def get(self, request):
+        period = period_parse(request.query_params.get("from"), request.query_params.get("to"))
+        return Response(UsageSerializer(usage_for(request.user, period)).data)
 
 
 class QuotaView(APIView):
@@ -189,6 +258,7 @@ api_urlpatterns = [
     ),
     path("renders/", RenderListView.as_view(), name="api-render-list"),
     path("renders/quota/", QuotaView.as_view(), name="api-render-quota"),
+    path("renders/usage/", UsageView.as_view(), name="api-render-usage"),
     path("renders/<int:pk>/", RenderDetailView.as_view(), name="api-render-detail"),
     path("renders/<int:pk>/retry/", RenderRetryView.as_view(), name="api-render-retry"),
     path("renders/<int:pk>/cancel/", RenderCancelView.as_view(), name="api-render-cancel"),

@@ -15,6 +15,10 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 def render_download_response(render, range_header=None):
     if render.status != Render.Status.COMPLETE:
         raise ConflictError("render_not_complete", "This render has no video yet: it is not complete.")
+    if render.output_expired_at is not None:
+        raise ApplicationError(
+            "output_expired", "This render's video was deleted under the retention policy.", status_code=410
+        )
     location = get_backend(render.backend).output_location(render)
     if location.redirect_url:
         return HttpResponseRedirect(location.redirect_url)

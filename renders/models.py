@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
 
@@ -31,11 +32,13 @@ class Render(models.Model):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="renders")
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    # A deleted target leaves its renders (and their cost and output) in place: the
+    # target becomes null while `kind` still says what it was.
     generation = models.ForeignKey(
-        "generations.Generation", null=True, blank=True, on_delete=models.CASCADE, related_name="renders"
+        "generations.Generation", null=True, blank=True, on_delete=models.SET_NULL, related_name="renders"
     )
-    clip = models.ForeignKey("clips.Clip", null=True, blank=True, on_delete=models.CASCADE, related_name="renders")
-    movie = models.ForeignKey("movies.Movie", null=True, blank=True, on_delete=models.CASCADE, related_name="renders")
+    clip = models.ForeignKey("clips.Clip", null=True, blank=True, on_delete=models.SET_NULL, related_name="renders")
+    movie = models.ForeignKey("movies.Movie", null=True, blank=True, on_delete=models.SET_NULL, related_name="renders")
     retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
     # False for renders requested without the quota (`render --skip-quota`): never counted.
     charged = models.BooleanField(default=True)
@@ -69,6 +72,8 @@ class Render(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     deadline_at = models.DateTimeField(null=True, blank=True)
+    # Set when RENDER_RETENTION_DAYS removed the output; the row stays as the record.
+    output_expired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -85,10 +90,11 @@ class Render(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
+                # The kind's own target may be gone (deleted), another kind's never set.
                 condition=(
-                    Q(kind="clip", clip__isnull=False, movie__isnull=True, generation__isnull=True)
-                    | Q(kind="movie", movie__isnull=False, clip__isnull=True, generation__isnull=True)
-                    | Q(kind="generation", generation__isnull=False, clip__isnull=True, movie__isnull=True)
+                    Q(kind="clip", movie__isnull=True, generation__isnull=True)
+                    | Q(kind="movie", clip__isnull=True, generation__isnull=True)
+                    | Q(kind="generation", clip__isnull=True, movie__isnull=True)
                 ),
                 name="render_exactly_one_target",
             ),
@@ -104,7 +110,34 @@ class Render(models.Model):
 
     @property
     def target(self):
+        """The clip, movie or generation rendered; None once it was deleted."""
         return self.clip or self.movie or self.generation
+
+    @property
+    def target_deleted(self):
+        return self.clip_id is None and self.movie_id is None and self.generation_id is None
+
+
+class RenderRequestKey(models.Model):
+    """An Idempotency-Key a user sent with a render request, and the render it created.
+
+    The unique (owner, key) pair is written in the render's own transaction, so two
+    requests racing with one key create one render: the second waits on the index and
+    then answers with the first's render.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # What was asked (path and body): the same key with another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    render = models.ForeignKey(Render, on_delete=models.CASCADE, related_name="request_keys")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="render_request_key_unique")]
+
+    def __str__(self):
+        return f"{self.key} -> render {self.render_id}"
 
 
 class RenderEvent(models.Model):
@@ -121,6 +154,7 @@ class RenderEvent(models.Model):
         FAILED = "failed"
         CANCELLED = "cancelled"
         RETRIED = "retried"
+        EXPIRED = "expired"
 
     render = models.ForeignKey(Render, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -145,3 +179,12 @@ class BackendSlotLock(models.Model):
 
     def __str__(self):
         return self.backend
+
+
+class RenderUsage(User):
+    """Users seen through what their renders cost: the admin's usage report (no table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "render usage"
+        verbose_name_plural = "render usage"

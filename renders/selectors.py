@@ -5,9 +5,15 @@ def renders_for_owner(user):
     return Render.objects.filter(owner=user)
 
 
+def renders_for_api(user):
+    """What the API shows of a user's renders: the snapshot (input props, up to tens of
+    kilobytes each) stays in the database; the API never outputs it."""
+    return renders_for_owner(user).defer("input_props")
+
+
 def render_latest_for(target_field, target):
     """The newest render of one clip, movie or generation (served by the *_latest indexes)."""
-    return Render.objects.filter(**{target_field: target}).order_by("-created_at", "-id").first()
+    return Render.objects.filter(**{target_field: target}).defer("input_props").order_by("-created_at", "-id").first()
 
 
 def renders_for_listing(user, *, status="", kind=""):

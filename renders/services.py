@@ -6,15 +6,16 @@ from django.utils import timezone
 
 from config.api.exceptions import ApplicationError, ConflictError
 from renders import snapshots
+from renders.retention import OUTPUT_FIELDS, render_output_of
 from renders.backends import BackendError, BackendNotConfigured, get_backend
 from renders.history import render_event_record
 from renders.models import Render, RenderEvent
 from renders.quota import UNCHARGED_ERRORS, quota_reserve
-from renders.tasks import start_render
+from renders.tasks import delete_render_output, start_render
 
 logger = logging.getLogger(__name__)
 
-def render_request(*, user, kind, target, size=None, skip_quota=False):
+def render_request(*, user, kind, target, size=None, skip_quota=False, request_key=None):
     """Validate, charge the quota and queue a render of `target` (a clip, movie or generation).
 
     Everything that can reject the request runs before the row is created, and the row,
@@ -30,12 +31,14 @@ def render_request(*, user, kind, target, size=None, skip_quota=False):
         backend_name=backend_name,
         snapshot=snapshot.__dict__,
         skip_quota=skip_quota,
+        request_key=request_key,
         message=f"Requested {snapshot.width}x{snapshot.height}, {snapshot.duration_in_frames} frames",
     )
 
 
-def render_retry(*, render, user):
-    """A new render from the same snapshot; limits, code check and quota apply again."""
+def render_retry(*, render, user, request_key=None):
+    """A new render from the same snapshot (even if its target was deleted since); limits,
+    code check and quota apply again."""
     render_retry_check(render)
     backend_name = render_service_check()
     snapshots.snapshot_recheck(render)
@@ -50,6 +53,7 @@ def render_retry(*, render, user):
         backend_name=backend_name,
         snapshot=snapshot,
         retry_of=render,
+        request_key=request_key,
         message=f"Retry of render {render.pk}",
     )
     render_event_record(render.pk, RenderEvent.Kind.RETRIED, f"Retried as render {retry.pk}")
@@ -87,6 +91,27 @@ def render_cancel(*, render):
     return render
 
 
+def render_delete(*, render):
+    """Delete the render's row (and history), then its output on the farm's storage.
+
+    A live render is cancelled first, so no farm work runs on for a row that is gone.
+    Storage is touched only once the deletion committed.
+    """
+    if not render.is_final:
+        try:
+            render_cancel(render=render)
+        except ConflictError:
+            pass  # it finished meanwhile: delete it as it is
+    with transaction.atomic():
+        # Re-read under a lock: the output fields are only final once the render is.
+        current = Render.objects.select_for_update().only(*OUTPUT_FIELDS).filter(pk=render.pk).first()
+        if current is None:
+            return
+        output = render_output_of(current)
+        current.delete()
+        transaction.on_commit(lambda: delete_render_output.delay(output))
+
+
 def render_stop_farm_work(render):
     try:
         outcome = get_backend(render.backend).cancel(render)
@@ -112,7 +137,9 @@ def render_service_check():
     return backend.name
 
 
-def _render_create(*, user, kind, target, backend_name, snapshot, message, retry_of=None, skip_quota=False):
+def _render_create(
+    *, user, kind, target, backend_name, snapshot, message, retry_of=None, skip_quota=False, request_key=None
+):
     with transaction.atomic():
         if not skip_quota:
             quota_reserve(user)
@@ -126,6 +153,8 @@ def _render_create(*, user, kind, target, backend_name, snapshot, message, retry
             **{kind: target},
             **snapshot,
         )
+        if request_key is not None:
+            request_key.record(user, render)
         render_event_record(render.pk, RenderEvent.Kind.REQUESTED, message)
         transaction.on_commit(lambda: start_render.delay(render.pk))
     return render

@@ -4,10 +4,13 @@ Only TransientBackendError is retried (throttling, network, 5xx), with backoff a
 """
 from celery import shared_task
 
-from renders import lifecycle, sweep
-from renders.backends import TransientBackendError
+import logging
+
+from renders import idempotency, lifecycle, retention, sweep
+from renders.backends import FatalBackendError, TransientBackendError
 from renders.lifecycle import Next
 
+logger = logging.getLogger(__name__)
 _TRANSIENT_RETRY = {
     "autoretry_for": (TransientBackendError,),
     "retry_backoff": 2,
@@ -36,6 +39,30 @@ def sweep_renders():
         start_render.delay(render_id)
     for render_id in to_poll:
         poll_render.delay(render_id)
+
+
+# Runs after the row was deleted or marked expired (queued on commit): storage trouble
+# is retried and never reaches the row. Past the retries the files stay, and are logged.
+@shared_task(bind=True, max_retries=10, **_TRANSIENT_RETRY)
+def delete_render_output(self, output):
+    try:
+        retention.render_output_delete(output)
+    except TransientBackendError as exc:
+        logger.warning("Deleting the output of render %s failed (try %s): %s", output["id"], self.request.retries, exc)
+        raise
+    except FatalBackendError as exc:
+        logger.error("The output of render %s cannot be deleted: %s", output["id"], exc)
+
+
+@shared_task
+def expire_render_outputs():
+    for output in retention.render_outputs_expire():
+        delete_render_output.delay(output)
+
+
+@shared_task
+def prune_idempotency_keys():
+    idempotency.idempotency_keys_prune()
 
 
 def _schedule(render_id, step):

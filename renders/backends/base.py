@@ -108,3 +108,12 @@ class RenderBackend:
 
     def output_location(self, render) -> OutputLocation:
         raise NotImplementedError
+
+    def delete_output(self, render) -> None:
+        """Remove everything the render left on the farm's storage (output, work files).
+
+        Called after the render's row is gone or marked expired, with a Render carrying
+        only its ids and output fields. Must be safe to repeat (nothing left: no error);
+        raises TransientBackendError when trying again later may succeed.
+        """
+        raise NotImplementedError

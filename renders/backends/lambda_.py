@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from remotion_lambda import Privacy, RemotionClient, RenderMediaParams, ShouldDownload
 from remotion_lambda.exception import RemotionInvalidArgumentException
@@ -22,6 +23,7 @@ from renders.backends.base import (
     RenderBackend,
     RenderProgress,
     StartedRender,
+    TransientBackendError,
     failure_code,
 )
 from renders.limits import limits_for
@@ -30,6 +32,10 @@ REQUIRED_SETTINGS = ("REMOTION_AWS_REGION", "REMOTION_LAMBDA_FUNCTION_NAME", "RE
 # Deployed function names end with their timeout ("...-120sec"); 900 s is Lambda's maximum.
 _FUNCTION_TIMEOUT = re.compile(r"-(\d+)sec\b")
 LAMBDA_MAX_TIMEOUT_SECONDS = 900
+# A Remotion render id (with its expiry prefix when deleteAfter was given): never a path.
+_FARM_ID = re.compile(r"[A-Za-z0-9-]+")
+# RENDER_RETENTION_DAYS values Remotion's bucket lifecycle rules can also enforce.
+_DELETE_AFTER = {1: "1-day", 3: "3-days", 7: "7-days", 30: "30-days"}
 START_READ_MARGIN_SECONDS = 10
 CONNECT_TIMEOUT_SECONDS = 10
 STATUS_READ_TIMEOUT_SECONDS = 15
@@ -72,6 +78,8 @@ class LambdaBackend(RenderBackend):
             enable_cancellation=True,
             out_name=out_name,
             download_behavior=ShouldDownload(type="download", fileName=out_name),
+            # The bucket then expires the render's files itself, even if our sweep never runs.
+            delete_after=_DELETE_AFTER.get(settings.RENDER_RETENTION_DAYS),
         )
         try:
             response = self._client(start=True).render_media_on_lambda(params)
@@ -108,6 +116,22 @@ class LambdaBackend(RenderBackend):
         )
         return OutputLocation(redirect_url=url)
 
+    def delete_output(self, render):
+        self.check_configured()
+        s3 = self._session().client("s3", config=self._status_config)
+        try:
+            # Chunks, progress file, input props and (by default) the output itself.
+            if render.farm_bucket and _FARM_ID.fullmatch(render.farm_render_id):
+                pages = s3.get_paginator("list_objects_v2").paginate(
+                    Bucket=render.farm_bucket, Prefix=f"renders/{render.farm_render_id}/"
+                )
+                for page in pages:
+                    _delete_objects(s3, render.farm_bucket, [obj["Key"] for obj in page.get("Contents", [])])
+            if render.output_bucket and render.output_key:
+                s3.delete_object(Bucket=render.output_bucket, Key=render.output_key)
+        except (BotoCoreError, ClientError) as exc:
+            raise lambda_errors.storage_error(exc) from exc
+
     def _start_config(self):
         # One attempt only: boto3 re-sends a request whose answer timed out, and a re-sent
         # start launches a second render. The read timeout outlasts the function itself, so
@@ -130,6 +154,17 @@ class LambdaBackend(RenderBackend):
             function_name=settings.REMOTION_LAMBDA_FUNCTION_NAME,
             session=self._session(),
             config=self._start_config() if start else self._status_config,
+        )
+
+
+def _delete_objects(s3, bucket, keys):
+    if not keys:
+        return
+    reply = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True})
+    if reply.get("Errors"):
+        first = reply["Errors"][0]
+        raise TransientBackendError(
+            f"S3 kept {len(reply['Errors'])} object(s) of {bucket}, e.g. {first.get('Key')}: {first.get('Message')}"
         )
 
 

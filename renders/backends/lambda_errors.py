@@ -74,6 +74,21 @@ def status_error(exc):
     return TransientBackendError(f"Remotion Lambda status failed: {message}")
 
 
+def storage_error(exc):
+    """For S3 calls on the render buckets (deleting outputs): throttling, 5xx and network
+    failures are worth repeating; a refusal (403, no such bucket) is not."""
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        if status == 429 or status >= 500 or error.get("Code") in ("SlowDown", "Throttling"):
+            return TransientBackendError(f"S3 is unavailable ({error.get('Code')}): {error.get('Message')}")
+        return FatalBackendError(f"S3 refused the call ({error.get('Code')}): {error.get('Message')}",
+                                 code="storage_refused")
+    if isinstance(exc, (BotoConnectionError, HTTPClientError)):
+        return TransientBackendError(f"Could not reach S3: {exc}")
+    return FatalBackendError(f"S3 cannot be called: {exc}", code="farm_misconfigured")
+
+
 def _farm_message(exc):
     text = str(exc)
     for prefix in _CLIENT_PREFIXES:

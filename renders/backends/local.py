@@ -104,6 +104,15 @@ class LocalBackend(RenderBackend):
         paths.scratch.unlink(missing_ok=True)
         return CancelOutcome(stopped=True)
 
+    def delete_output(self, render):
+        paths = _Paths(render)
+        try:
+            paths.output.unlink(missing_ok=True)
+            if paths.work.exists():
+                shutil.rmtree(paths.work)
+        except OSError as err:
+            raise TransientBackendError(f"Could not delete the files of render {render.pk}: {err}") from err
+
     def output_location(self, render):
         if not render.output_key:
             return OutputLocation()

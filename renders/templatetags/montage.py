@@ -58,6 +58,8 @@ def other_lines(text):
 def target_link(render):
     """A link to what a render draws, named the way its own page names it."""
     target = render.target
+    if target is None:
+        return format_html('<span class="muted">{}</span>', "(deleted)")
     label = target.prompt if render.kind == render.Kind.GENERATION else target.name
     return format_html(
         '<a href="{}">{}</a>', target_detail_url(render.kind, target.pk), Truncator(label).chars(60)

@@ -126,6 +126,9 @@ class RemotionFarm:
         bucket = payload.get("bucketName") or self.bucket
         input_props = self._resolve_input_props(payload["inputProps"])
         render_id = "".join(random.choices(string.ascii_lowercase + string.digits, k=10))
+        if payload.get("deleteAfter"):
+            # Remotion prefixes the id so the bucket's lifecycle rule on renders/<value> applies.
+            render_id = f"{payload['deleteAfter']}-{render_id}"
         now_ms = int(time.time() * 1000)
         progress_file = json.dumps(_initial_progress(payload, now_ms))
         self.s3.put_object(Bucket=bucket, Key=f"renders/{render_id}/progress.json", Body=progress_file)

@@ -179,12 +179,14 @@ def test_a_render_past_its_deadline_times_out_and_the_farm_is_told_to_stop(fake_
     assert b"cancelledAt" in cancel["Body"].read()
 
 
-def test_a_clip_deleted_between_request_and_start_starts_nothing(fake_lambda, user, clip):
+def test_a_clip_deleted_between_request_and_start_still_renders_from_the_snapshot(fake_lambda, user, clip):
     render = request_clip_render(user, clip)
     Clip.objects.filter(pk=clip.pk).delete()
-    assert lifecycle.render_start(render.pk).next is Next.NOTHING
-    assert not Render.objects.filter(pk=render.pk).exists()
-    assert fake_lambda.invocations_of("start") == []
+    assert lifecycle.render_start(render.pk).next is Next.POLL
+    render.refresh_from_db()
+    assert (render.status, render.clip_id, render.kind) == ("rendering", None, "clip")
+    (start,) = fake_lambda.invocations_of("start")
+    assert start.payload["composition"] == "DynamicCode"
 
 
 def test_a_scene_clip_deleted_after_the_request_still_renders_from_the_snapshot(fake_lambda, user):
