@@ -25,18 +25,23 @@ class RequestKey:
     key: str
     fingerprint: str
 
-    def record(self, user, render):
-        """Bind the key to `render` inside the transaction creating it.
+    def claim(self, user):
+        """Take the key, first thing in the transaction that creates the render.
 
-        On PostgreSQL a concurrent request holding the same key makes this insert wait
-        until that transaction ends; if it committed, the insert fails and the caller's
-        transaction (render, quota charge, queued start) rolls back whole.
+        On PostgreSQL a concurrent request holding the same key makes this insert wait on
+        the unique index until that transaction ends; if it committed, the insert fails
+        before anything else (quota included) is looked at, and the caller's transaction
+        rolls back whole. Returns the key's row, to `bind` to the render once created.
         """
         try:
             with transaction.atomic():
-                RenderRequestKey.objects.create(owner=user, key=self.key, fingerprint=self.fingerprint, render=render)
+                return RenderRequestKey.objects.create(owner=user, key=self.key, fingerprint=self.fingerprint)
         except IntegrityError as exc:
             raise _KeyTaken from exc
+
+    @staticmethod
+    def bind(claimed, render):
+        RenderRequestKey.objects.filter(pk=claimed.pk).update(render=render)
 
 
 class _KeyTaken(Exception):
@@ -63,8 +68,8 @@ def request_key_from(request, *, scope):
 
 
 def idempotent_render(user, request_key, create):
-    """Returns (render, created). `create(request_key)` makes the render and calls
-    `request_key.record(user, render)` inside its transaction; it runs at most once per key."""
+    """Returns (render, created). `create(request_key)` makes the render, claiming and
+    binding the key inside its transaction; it creates at most one render per key."""
     if request_key is None:
         return create(None), True
     existing = _replay(user, request_key)

@@ -130,7 +130,8 @@ class RenderRequestKey(models.Model):
     key = models.CharField(max_length=255)
     # What was asked (path and body): the same key with another request is refused.
     fingerprint = models.CharField(max_length=64)
-    render = models.ForeignKey(Render, on_delete=models.CASCADE, related_name="request_keys")
+    # Null only inside the transaction that claims the key and then creates the render.
+    render = models.ForeignKey(Render, null=True, on_delete=models.CASCADE, related_name="request_keys")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

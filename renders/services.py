@@ -141,6 +141,8 @@ def _render_create(
     *, user, kind, target, backend_name, snapshot, message, retry_of=None, skip_quota=False, request_key=None
 ):
     with transaction.atomic():
+        # The key first: a repeat that lost the race must not be judged by the quota.
+        claimed_key = request_key.claim(user) if request_key is not None else None
         if not skip_quota:
             quota_reserve(user)
         render = Render.objects.create(
@@ -153,8 +155,8 @@ def _render_create(
             **{kind: target},
             **snapshot,
         )
-        if request_key is not None:
-            request_key.record(user, render)
+        if claimed_key is not None:
+            request_key.bind(claimed_key, render)
         render_event_record(render.pk, RenderEvent.Kind.REQUESTED, message)
         transaction.on_commit(lambda: start_render.delay(render.pk))
     return render

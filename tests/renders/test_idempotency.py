@@ -133,9 +133,11 @@ def test_retry_with_a_key_makes_one_retry(api, user):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_same_key_at_the_same_time_makes_one_render_and_one_start(user, clip, farm):
+def test_the_same_key_at_the_same_time_makes_one_render_and_one_start(user, clip, farm, settings):
     if connection.vendor != "postgresql":
         pytest.skip("the unique index wait is only real on PostgreSQL (set DATABASE_URL)")
+    # One render left this hour: a repeat must get the first render, not a quota refusal.
+    settings.RENDER_QUOTA_PER_HOUR = 1
     token = Token.objects.create(user=user).key
     senders = 8
     barrier = threading.Barrier(senders)

@@ -252,3 +252,11 @@ def test_lambda_renders_carry_remotions_delete_after_when_it_matches(user, farm,
     assert start.payload["deleteAfter"] == delete_after
     if delete_after:
         assert render.farm_render_id.startswith(f"{delete_after}-")
+
+
+def test_beat_runs_the_expiry_and_the_key_pruning_hourly(settings):
+    from config.celery import app
+
+    scheduled = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    for name in ("renders.tasks.expire_render_outputs", "renders.tasks.prune_idempotency_keys"):
+        assert name in app.tasks and scheduled[name] == 3600.0
