@@ -34,23 +34,25 @@ def render_output_delete(output):
     logger.info("Deleted the output of render %s (%s).", render.pk, render.backend)
 
 
-def render_outputs_expire(now=None):
-    """Mark finished renders older than the retention as expired; returns the outputs to
-    delete (the caller deletes them once this has committed). Nothing with retention 0."""
+def render_outputs_expire(*, then, now=None):
+    """Mark finished renders older than the retention as expired, and call `then(output)`
+    (the deletion task's `delay`) as each mark commits. Nothing with retention 0."""
     days = settings.RENDER_RETENTION_DAYS
     if not days:
-        return []
+        return 0
     now = now or timezone.now()
     old = Render.objects.filter(
         status__in=Render.FINAL_STATUSES,
         completed_at__lt=now - timedelta(days=days),
         output_expired_at__isnull=True,
     ).only(*OUTPUT_FIELDS)
-    expired = []
+    expired = 0
     for render in old.order_by("completed_at")[:EXPIRE_BATCH]:
         with transaction.atomic():
             # Conditional, so two sweeps never both delete (and both record) one output.
             if Render.objects.filter(pk=render.pk, output_expired_at__isnull=True).update(output_expired_at=now):
                 render_event_record(render.pk, RenderEvent.Kind.EXPIRED, f"Output deleted after {days} days.")
-                expired.append(render_output_of(render))
+                output = render_output_of(render)
+                transaction.on_commit(lambda output=output: then(output))
+                expired += 1
     return expired

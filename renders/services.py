@@ -6,11 +6,11 @@ from django.utils import timezone
 
 from config.api.exceptions import ApplicationError, ConflictError
 from renders import snapshots
-from renders.retention import OUTPUT_FIELDS, render_output_of
 from renders.backends import BackendError, BackendNotConfigured, get_backend
 from renders.history import render_event_record
 from renders.models import Render, RenderEvent
 from renders.quota import UNCHARGED_ERRORS, quota_reserve
+from renders.retention import OUTPUT_FIELDS, render_output_of
 from renders.tasks import delete_render_output, start_render
 
 logger = logging.getLogger(__name__)

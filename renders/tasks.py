@@ -2,9 +2,9 @@
 
 Only TransientBackendError is retried (throttling, network, 5xx), with backoff and jitter.
 """
-from celery import shared_task
-
 import logging
+
+from celery import shared_task
 
 from renders import idempotency, lifecycle, retention, sweep
 from renders.backends import FatalBackendError, TransientBackendError
@@ -56,8 +56,7 @@ def delete_render_output(self, output):
 
 @shared_task
 def expire_render_outputs():
-    for output in retention.render_outputs_expire():
-        delete_render_output.delay(output)
+    retention.render_outputs_expire(then=delete_render_output.delay)
 
 
 @shared_task

@@ -82,8 +82,9 @@ def storage_error(exc):
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
         if status == 429 or status >= 500 or error.get("Code") in ("SlowDown", "Throttling"):
             return TransientBackendError(f"S3 is unavailable ({error.get('Code')}): {error.get('Message')}")
-        return FatalBackendError(f"S3 refused the call ({error.get('Code')}): {error.get('Message')}",
-                                 code="storage_refused")
+        return FatalBackendError(
+            f"S3 refused the call ({error.get('Code')}): {error.get('Message')}", code="storage_refused"
+        )
     if isinstance(exc, (BotoConnectionError, HTTPClientError)):
         return TransientBackendError(f"Could not reach S3: {exc}")
     return FatalBackendError(f"S3 cannot be called: {exc}", code="farm_misconfigured")

@@ -214,12 +214,15 @@ export default () => <AbsoluteFill style={{backgroundColor: 'teal'}} />;
 # --- Retention ---------------------------------------------------------------------------
 
 
-def test_the_retention_sweep_expires_old_outputs_and_keeps_the_rows(api, user, farm, settings):
+def test_the_retention_sweep_expires_old_outputs_and_keeps_the_rows(
+    api, user, farm, settings, django_capture_on_commit_callbacks
+):
     settings.RENDER_RETENTION_DAYS = 7
     old, recent = lambda_render(user), lambda_render(user)
     Render.objects.filter(pk=old.pk).update(completed_at=timezone.now() - timedelta(days=8))
 
-    tasks.expire_render_outputs()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.expire_render_outputs()
     assert [output["id"] for output in run_queued_deletions()] == [old.pk]
     assert farm_keys(farm, old) == [] and farm_keys(farm, recent) != []
 
@@ -232,8 +235,9 @@ def test_the_retention_sweep_expires_old_outputs_and_keeps_the_rows(api, user, f
     assert detail["download_url"] is None and detail["output_expired_at"]
     assert api.get(f"/api/renders/{recent.pk}/download/").status_code == 302
 
-    tasks.expire_render_outputs()  # a second sweep finds nothing more to do
-    assert drain() == []
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        tasks.expire_render_outputs()  # a second sweep finds nothing more to do
+    assert callbacks == [] and drain() == []
 
 
 def test_without_retention_nothing_expires(user, settings):
