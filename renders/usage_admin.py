@@ -1,17 +1,19 @@
 """The admin's usage report: per user, renders, seconds of video and the farm's reported
-cost in a period chosen with the list filter (this month unless another is picked).
+cost in a period chosen with the list filter (this month unless another preset or a
+from/to date range is picked).
 
 All columns are aggregates annotated on the user list, so a page costs one query for the
 rows and one for the count, whatever the number of users or renders.
 """
 from datetime import datetime, time, timedelta
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
+from config.api.exceptions import ApplicationError
 from renders.models import RenderUsage
-from renders.usage import usage_columns
+from renders.usage import Period, period_parse, usage_columns
 
 
 def _day_start(day):
@@ -31,27 +33,51 @@ def _periods(now):
     }
 
 
-class PeriodFilter(admin.SimpleListFilter):
-    """Picks the period the columns add up; users without renders in it are hidden."""
+class PeriodFilter(admin.ListFilter):
+    """The period the columns add up: a preset, or any dates in `from`/`to` (the rules of
+    GET /api/renders/usage/). Users without renders in it are hidden."""
 
     title = "period"
-    parameter_name = "period"
+    template = "admin/renders/period_filter.html"
     default = "this_month"
+    parameters = ("period", "from", "to")
 
-    def lookups(self, request, model_admin):
-        return [(key, label) for key, (label, _, _) in _periods(timezone.now()).items() if key != self.default]
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        for name in self.parameters:
+            if name in params:
+                self.used_parameters[name] = params.pop(name)[-1]
+        self.presets = _periods(timezone.now())
+        self.custom = bool(self.used_parameters.get("from") or self.used_parameters.get("to"))
+        self.period = self._period(request)
+
+    def _period(self, request):
+        if self.custom:
+            try:
+                return period_parse(self.used_parameters.get("from"), self.used_parameters.get("to"))
+            except ApplicationError as exc:
+                messages.error(request, f"{exc.detail} Showing {self.presets[self.default][0].lower()} instead.")
+                self.custom = False
+        _, start, end = self.presets.get(self.used_parameters.get("period"), self.presets[self.default])
+        return Period(start, end)
+
+    def has_output(self):
+        return True
+
+    def expected_parameters(self):
+        return list(self.parameters)
 
     def choices(self, changelist):
-        # "This month" stands where the admin puts "All": it is what no choice means.
-        for choice in super().choices(changelist):
-            if choice["display"] == "All":
-                choice["display"] = _periods(timezone.now())[self.default][0]
-            yield choice
+        chosen = self.used_parameters.get("period", self.default)
+        for key, (label, _, _) in self.presets.items():
+            yield {
+                "selected": not self.custom and key == chosen,
+                "query_string": changelist.get_query_string({"period": key}, remove=["from", "to"]),
+                "display": label,
+            }
 
     def queryset(self, request, queryset):
-        periods = _periods(timezone.now())
-        _, start, end = periods.get(self.value(), periods[self.default])
-        within = Q(renders__created_at__gte=start, renders__created_at__lt=end)
+        within = Q(renders__created_at__gte=self.period.start, renders__created_at__lt=self.period.end)
         billed = within & Q(renders__estimated_cost__isnull=False)
         return queryset.annotate(
             **usage_columns("renders__", within),
@@ -68,6 +94,7 @@ class RenderUsageAdmin(admin.ModelAdmin):
     search_fields = ("username", "email")
     ordering = ("username",)
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # the filter annotates; facet counts would redo it per choice
 
     @admin.display(description="renders", ordering="render_count")
     def renders(self, user):

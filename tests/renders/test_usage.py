@@ -136,3 +136,19 @@ def test_the_admin_report_query_count_does_not_grow_with_users(admin_client, dja
 def _row(page, username):
     start = page.index(f">{username}<")
     return page[start : page.index("</tr>", start)]
+
+
+def test_the_admin_report_takes_any_date_range_and_explains_a_bad_one(admin_client):
+    carol = UserFactory(username="carol")
+    billed(carol, at(2025, 3, 10), cost="0.5000")
+    billed(carol, at(2025, 3, 31, 23), cost="0.2500")
+    billed(carol, at(2025, 4, 1, 0), cost="9")
+
+    march = admin_client.get(REPORT, {"from": "2025-03-01", "to": "2025-03-31"}).content.decode()
+    assert "0.7500 USD" in _row(march, "carol")
+    assert "2025-03-01 00:00" in march and "2025-04-01 00:00" in march
+
+    backwards = admin_client.get(REPORT, {"from": "2025-03-31", "to": "2025-03-01"}, follow=True)
+    assert backwards.status_code == 200
+    assert "`to` must be after `from`." in backwards.content.decode()
+    assert ">carol<" not in backwards.content.decode()  # this month instead: nothing of hers
