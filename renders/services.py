@@ -110,6 +110,11 @@ def render_delete(*, render):
         output = render_output_of(current)
         current.delete()
         transaction.on_commit(lambda: delete_render_output.delay(output))
+    # The row and its history are gone: this line is what is left of it.
+    logger.info(
+        "Render %s deleted (%s, farm id %r); its output is being deleted.",
+        render.pk, output["backend"], output["farm_render_id"],
+    )
 
 
 def render_stop_farm_work(render):

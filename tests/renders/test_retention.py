@@ -167,6 +167,15 @@ def test_a_storage_failure_is_logged_and_retried_and_the_row_stays_deleted(
     assert farm_keys(farm, render) == []
 
 
+def test_a_refusal_from_storage_is_logged_and_not_retried(farm, caplog):
+    output = {"id": 7, "backend": "lambda", "farm_render_id": "abc123", "farm_bucket": "no-such-bucket",
+              "output_bucket": "", "output_key": ""}
+    with caplog.at_level(logging.WARNING, logger="renders.tasks"):
+        assert tasks.delete_render_output.apply(args=[output]).successful()
+    (record,) = [r for r in caplog.records if "render 7" in r.getMessage()]
+    assert record.levelno == logging.ERROR and "NoSuchBucket" in record.getMessage()
+
+
 def test_admin_delete_and_bulk_delete_go_through_the_service(admin_client, farm, django_capture_on_commit_callbacks):
     owner = UserFactory()
     one, two, three = (lambda_render(owner) for _ in range(3))
