@@ -77,6 +77,9 @@ def render_start(render_id):
         # Cancelled (or swept) while the farm was starting it: stop the orphaned work.
         render.farm_render_id, render.farm_bucket = started.farm_render_id, started.farm_bucket
         _cancel_quietly(backend, render)
+        if not Render.objects.filter(pk=render_id).exists():
+            # Deleted meanwhile: its deletion could not know the farm id, so clean up here.
+            _delete_output_quietly(backend, render)
         return Step(Next.NOTHING)
     render_event_record(render_id, RenderEvent.Kind.STARTED, f"Started on {backend.name}: {started.farm_render_id}")
     return Step(Next.POLL, interval)
@@ -188,6 +191,13 @@ def render_time_out(render, backend):
     seconds = settings.RENDER_DEADLINE_SECONDS
     if render_fail(render.pk, "timed_out", f"The render did not finish within {seconds} seconds."):
         _cancel_quietly(backend, render)
+
+
+def _delete_output_quietly(backend, render):
+    try:
+        backend.delete_output(render)
+    except BackendError as exc:
+        logger.warning("Could not delete the files of deleted render %s: %s", render.pk, exc)
 
 
 def _cancel_quietly(backend, render):

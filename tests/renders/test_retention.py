@@ -5,6 +5,7 @@ real boto3; the queued deletion task is taken off the in-memory broker and run.
 """
 import logging
 import os
+import time
 import urllib.request
 from datetime import timedelta
 
@@ -273,3 +274,37 @@ def test_beat_runs_the_expiry_and_the_key_pruning_hourly(settings):
     scheduled = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     for name in ("renders.tasks.expire_render_outputs", "renders.tasks.prune_idempotency_keys"):
         assert name in app.tasks and scheduled[name] == 3600.0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_render_deleted_while_the_farm_starts_it_leaves_no_files(farm):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the start runs in another thread with its own connection (set DATABASE_URL)")
+    owner = UserFactory()
+    render = services.render_request(user=owner, kind="clip", target=ClipFactory(owner=owner), size=(320, 180))
+    farm.delay_reply("start", 1.5)
+
+    def start():
+        try:
+            lifecycle.render_start(render.pk)
+        finally:
+            connections.close_all()
+
+    starting = threading.Thread(target=start)
+    starting.start()
+    deadline = time.monotonic() + 30
+    while not farm.invocations_of("start"):  # wait until the farm has it; its reply is held back
+        assert time.monotonic() < deadline, "the start never reached the farm"
+        time.sleep(0.01)
+    services.render_delete(render=render)  # pending: nothing on the farm is known yet
+    starting.join()
+
+    (farm_render,) = farm.farm.renders.values()
+    listed = farm.farm.s3.list_objects_v2(Bucket=farm_render.bucket, Prefix=f"renders/{farm_render.render_id}/")
+    assert listed.get("KeyCount", 0) == 0
+    assert not Render.objects.filter(pk=render.pk).exists()
