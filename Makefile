@@ -8,7 +8,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # `make run PORT=8080`: the web server's port (honcho gives the first process this port).
 PORT ?= 8000
 
-.PHONY: setup run test demo migrate bundle deploy-lambda bench clean
+.PHONY: setup run test demo migrate bundle deploy-lambda bench bench-lambda clean
 
 setup: $(PY_STAMP) $(NPM_STAMP) browser
 
@@ -50,6 +50,10 @@ demo: migrate
 
 bench: setup
 	$(PY) bench/local_render.py
+
+# Needs PostgreSQL and Redis, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/montage_bench REDIS_URL=redis://127.0.0.1:6379/0
+bench-lambda: setup
+	$(PY) bench/lambda_polling.py $(BENCH_ARGS)
 
 deploy-lambda: setup
 	$(PY) manage.py deploy_lambda

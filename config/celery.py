@@ -1,7 +1,8 @@
 import os
 from pathlib import Path
 
-from celery import Celery
+from celery import Celery, signals
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -13,3 +14,13 @@ app.autodiscover_tasks()
 for option, folder in app.conf.broker_transport_options.items():
     if option.endswith(("_folder", "_folder_in", "_folder_out")):
         Path(folder).mkdir(parents=True, exist_ok=True)
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _close_old_database_connections(**kwargs):
+    # What Django does around each request: keep the connection for CONN_MAX_AGE, drop it
+    # once too old or broken. (CELERY_DB_REUSE_MAX stops the fixup closing it every task.)
+    task = kwargs.get("sender")
+    if not getattr(getattr(task, "request", None), "is_eager", False):
+        close_old_connections()

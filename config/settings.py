@@ -3,6 +3,7 @@
 With no variables at all this is a working development setup: SQLite, an embedded Celery
 broker on the filesystem, the local render backend.
 """
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -164,6 +165,12 @@ CELERY_TASK_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Lambda polls have their own queue, served by a threads pool (Procfile.dev), so render
+# starts on the default queue never wait behind them. renders/routing.py picks the queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# The Django fixup closes the database connection around every task, which makes
+# CONN_MAX_AGE useless in workers; config/celery.py closes only old or broken ones instead.
+CELERY_DB_REUSE_MAX = sys.maxsize
 CELERY_BEAT_SCHEDULE = {
     "sweep-renders": {"task": "renders.tasks.sweep_renders", "schedule": 60.0},
     "expire-render-outputs": {"task": "renders.tasks.expire_render_outputs", "schedule": 3600.0},
@@ -306,6 +313,16 @@ REMOTION_VERSION = "4.0.527"  # must equal remotion/package.json and the deploye
 REMOTION_AWS_REGION = env_str("REMOTION_AWS_REGION", None)
 REMOTION_LAMBDA_FUNCTION_NAME = env_str("REMOTION_LAMBDA_FUNCTION_NAME", None)
 REMOTION_SERVE_URL = env_str("REMOTION_SERVE_URL", None)
+# Webhooks: the farm tells us when a render ends, signed with REMOTION_WEBHOOK_SECRET at
+# PUBLIC_BASE_URL + /api/webhooks/remotion/. Both set = configured; polling then only
+# catches a lost webhook, every RENDER_FALLBACK_POLL_SECONDS.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", None)
+if PUBLIC_BASE_URL and not PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"PUBLIC_BASE_URL={PUBLIC_BASE_URL!r} must start with https:// (or http://).")
+REMOTION_WEBHOOK_SECRET = env_str("REMOTION_WEBHOOK_SECRET", None)
+if REMOTION_WEBHOOK_SECRET and len(REMOTION_WEBHOOK_SECRET) < 32:
+    raise ImproperlyConfigured("REMOTION_WEBHOOK_SECRET must be at least 32 characters.")
+RENDER_FALLBACK_POLL_SECONDS = env_int("RENDER_FALLBACK_POLL_SECONDS", 30, minimum=1)
 REMOTION_DOWNLOAD_URL_TTL = env_int("REMOTION_DOWNLOAD_URL_TTL", 3600, minimum=60, maximum=604800)
 
 REMOTION_PROJECT_DIR = BASE_DIR / "remotion"

@@ -52,6 +52,7 @@ class RenderAdmin(admin.ModelAdmin):
         "backend",
         "video_length",
         "render_seconds",
+        "lambda_invocations",
         "error_code",
         "created_at",
     )
@@ -77,7 +78,22 @@ class RenderAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Farm", {"fields": ("backend", "farm_render_id", "farm_bucket", "poll_count", "estimated_cost", "cost_currency")}),
+        (
+            "Farm",
+            {
+                "fields": (
+                    "backend",
+                    "farm_render_id",
+                    "farm_bucket",
+                    "start_attempt",
+                    "start_sent_at",
+                    "poll_count",
+                    "lambda_invocations",
+                    "estimated_cost",
+                    "cost_currency",
+                )
+            },
+        ),
         (
             "Snapshot",
             {"fields": ("composition_id", "width", "height", "fps", "duration_in_frames", "input_props_pretty")},
@@ -169,4 +185,4 @@ class RenderAdmin(admin.ModelAdmin):
 
 
 def _poll_once(render):
-    lifecycle.render_poll(render.pk)
+    lifecycle.render_refresh(render)

@@ -3,6 +3,7 @@ from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +21,9 @@ from renders.quota import quota_status
 from renders.selectors import renders_for_api, renders_for_owner
 from renders.throttle import render_burst_check
 from renders.usage import period_parse, usage_for
+
+
+from renders.webhooks import webhook_receive
 
 
 class RenderSerializer(serializers.ModelSerializer):
@@ -232,6 +236,19 @@ class UsageView(APIView):
         return Response(UsageSerializer(usage_for(request.user, period)).data)
 
 
+class RemotionWebhookView(APIView):
+    """Called by Remotion Lambda when a render ends; its signature is its authentication."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(exclude=True)
+    def post(self, request):
+        # The signature covers the raw bytes, so they are verified before anything parses them.
+        outcome = webhook_receive(request.body, request.headers.get("X-Remotion-Signature"))
+        return Response({"outcome": outcome})
+
+
 class QuotaView(APIView):
     @extend_schema(responses=QuotaSerializer)
     def get(self, request):
@@ -263,4 +280,5 @@ api_urlpatterns = [
     path("renders/<int:pk>/retry/", RenderRetryView.as_view(), name="api-render-retry"),
     path("renders/<int:pk>/cancel/", RenderCancelView.as_view(), name="api-render-cancel"),
     path("renders/<int:pk>/download/", RenderDownloadView.as_view(), name="api-render-download"),
+    path("webhooks/remotion/", RemotionWebhookView.as_view(), name="api-remotion-webhook"),
 ]

@@ -7,9 +7,10 @@ not exist.
 """
 import time
 
-from renders import lifecycle
+from renders import lifecycle, starts
 from renders.backends import TransientBackendError
 from renders.lifecycle import Next
+from renders.limits import limits_for
 from renders.models import Render
 
 MAX_TRANSIENT_BACKOFF = 30.0
@@ -25,12 +26,16 @@ def render_drive(render_id, on_update=None, sleep=time.sleep):
             on_update(render)
         if render.is_final:
             return render
-        action = lifecycle.render_poll if render.status == Render.Status.RENDERING else lifecycle.render_start
         try:
-            step = action(render_id)
+            if render.status == Render.Status.RENDERING:
+                running = lifecycle.render_refresh(render)
+                delay = limits_for(render.kind).poll_interval_seconds if running else IDLE_DELAY
+            else:
+                step = starts.render_start(render_id)
+                delay = IDLE_DELAY if step.next is Next.NOTHING else step.delay
         except TransientBackendError:
             backoff = min(backoff * 2, MAX_TRANSIENT_BACKOFF)
             sleep(backoff)
             continue
         backoff = 1.0
-        sleep(IDLE_DELAY if step.next is Next.NOTHING else step.delay)
+        sleep(delay)

@@ -1,9 +1,14 @@
-"""The render state machine driven by the Celery tasks: start, poll, complete, fail, sweep.
+"""The render state machine shared by polls, webhooks, the sweep and staff: poll, complete,
+fail, time out. Starts live in renders/starts.py.
 
 Every transition is a conditional UPDATE whose row count is checked: zero rows means
-another worker, a cancel or a sweep got there first, and the caller does nothing. That
-makes duplicate deliveries and concurrent workers harmless. Farm calls never run inside
-a transaction.
+another worker, a webhook, a cancel or a sweep got there first, and the caller does
+nothing. That makes duplicate deliveries and concurrent workers harmless. Farm calls
+never run inside a transaction.
+
+Polls form a chain of tasks, each scheduling the next. The chain's turn is `poll_seq`:
+a poll runs only if it can move the turn on from the value it carries, so a duplicated
+message or a chain the sweep has replaced stops at once instead of doubling the polling.
 """
 import enum
 import logging
@@ -11,17 +16,21 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from renders import routing
 from renders.backends import BackendError, FatalBackendError, TransientBackendError, get_backend
 from renders.history import render_event_record
-from renders.limits import limits_for
-from renders.models import BackendSlotLock, Render, RenderEvent
+from renders.models import Render, RenderEvent
 
 logger = logging.getLogger(__name__)
 PROGRESS_MILESTONES = (25, 50, 75)
+# Database errors are transient too: the database coming back is all a render needs.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+MAX_RETRY_DELAY = 30.0
 
 
 class Next(enum.Enum):
@@ -30,114 +39,115 @@ class Next(enum.Enum):
     NOTHING = "nothing"
     START_AGAIN = "start_again"  # waiting for a free slot on the backend
     POLL = "poll"
+    RECORD_START = "record_start"  # the farm started it; the database could not be told yet
 
 
 @dataclass(frozen=True)
 class Step:
     next: Next
     delay: float = 0.0
+    seq: int | None = None  # the poll turn the next poll carries
+    errors: int = 0  # transient errors in a row, for the backoff
+    queue: str | None = None
+    started: tuple | None = None  # (attempt, farm render id, bucket) for RECORD_START
 
 
-def render_start(render_id):
-    render = Render.objects.filter(pk=render_id).first()
-    if render is None or render.status != Render.Status.PENDING or render.claimed_at is not None:
+def retry_delay(errors):
+    return min(MAX_RETRY_DELAY, 2.0 ** errors)
+
+
+def poll_step(render, seq, *, errors=0, delay=None):
+    if delay is None:
+        delay = retry_delay(errors) if errors else routing.poll_interval(render)
+    return Step(Next.POLL, delay, seq=seq, errors=errors, queue=routing.poll_queue(render))
+
+
+def render_poll(render_id, seq, errors=0):
+    """One link of the poll chain: runs only on its turn, then says when the next one runs.
+
+    Two queries on the common path: the read, and one UPDATE that both takes the turn and
+    stores the progress (a duplicate link, or a chain the sweep replaced, loses it there).
+    """
+    render = Render.objects.defer("input_props").filter(pk=render_id, status=Render.Status.RENDERING, poll_seq=seq)
+    render = render.first()
+    if render is None:
         return Step(Next.NOTHING)
-    backend = get_backend(render.backend)
-    interval = limits_for(render.kind).poll_interval_seconds
-    claimed_at = timezone.now()
-    if not _claim(render, backend, claimed_at):
-        if Render.objects.filter(pk=render_id, status=Render.Status.PENDING, claimed_at__isnull=True).exists():
-            return Step(Next.START_AGAIN, interval)
+    answer = _ask_farm(render)
+    if answer is None:
         return Step(Next.NOTHING)
-
+    turn = Render.objects.filter(pk=render_id, status=Render.Status.RENDERING, poll_seq=seq)
+    if not turn.update(poll_seq=seq + 1, **_heartbeat(answer)):
+        return Step(Next.NOTHING)
+    # From here on the chain is ours: whatever goes wrong, the next link must be scheduled.
     try:
-        started = backend.start(render)
-    except TransientBackendError as exc:
-        # The farm certainly did not start anything: hand the claim back so the retry
-        # of this task can take it again.
-        Render.objects.filter(pk=render_id, status=Render.Status.PENDING, claimed_at=claimed_at).update(
-            claimed_at=None, last_polled_at=timezone.now()
-        )
-        render_event_record(render_id, RenderEvent.Kind.TRANSIENT_ERROR, f"Start deferred: {exc}")
-        raise
-    except FatalBackendError as exc:
-        render_fail(render_id, exc.code, exc.message)
-        return Step(Next.NOTHING)
-
-    now = timezone.now()
-    moved = Render.objects.filter(pk=render_id, status=Render.Status.PENDING, claimed_at=claimed_at).update(
-        status=Render.Status.RENDERING,
-        farm_render_id=started.farm_render_id,
-        farm_bucket=started.farm_bucket,
-        started_at=now,
-        last_polled_at=now,
-        deadline_at=now + timedelta(seconds=settings.RENDER_DEADLINE_SECONDS),
-    )
-    if not moved:
-        # Cancelled (or swept) while the farm was starting it: stop the orphaned work.
-        render.farm_render_id, render.farm_bucket = started.farm_render_id, started.farm_bucket
-        _cancel_quietly(backend, render)
-        if not Render.objects.filter(pk=render_id).exists():
-            # Deleted meanwhile: its deletion could not know the farm id, so clean up here.
-            _delete_output_quietly(backend, render)
-        return Step(Next.NOTHING)
-    render_event_record(render_id, RenderEvent.Kind.STARTED, f"Started on {backend.name}: {started.farm_render_id}")
-    return Step(Next.POLL, interval)
-
-
-def _claim(render, backend, claimed_at):
-    """Take the render for this worker, if the backend has a free slot."""
-    with transaction.atomic():
-        if backend.max_concurrency is not None:
-            BackendSlotLock.objects.get_or_create(backend=backend.name)
-            BackendSlotLock.objects.select_for_update().get(backend=backend.name)
-            running = Render.objects.filter(
-                backend=backend.name, status__in=Render.LIVE_STATUSES, claimed_at__isnull=False
-            ).count()
-            if running >= backend.max_concurrency:
-                _note_waiting(render)
-                return False
-        return bool(
-            Render.objects.filter(pk=render.pk, status=Render.Status.PENDING, claimed_at__isnull=True).update(
-                claimed_at=claimed_at, last_polled_at=claimed_at
-            )
-        )
-
-
-def _note_waiting(render):
-    Render.objects.filter(pk=render.pk, status=Render.Status.PENDING).update(last_polled_at=timezone.now())
-    if not render.events.filter(kind=RenderEvent.Kind.WAITING).exists():
-        render_event_record(render.pk, RenderEvent.Kind.WAITING, "Waiting for a free render slot.")
-
-
-def render_poll(render_id):
-    render = Render.objects.filter(pk=render_id).first()
-    if render is None or render.status != Render.Status.RENDERING:
-        return Step(Next.NOTHING)
-    backend = get_backend(render.backend)
-    now = timezone.now()
-    if render.deadline_at and now >= render.deadline_at:
-        render_time_out(render, backend)
-        return Step(Next.NOTHING)
-
-    Render.objects.filter(pk=render_id).update(poll_count=F("poll_count") + 1, last_polled_at=now)
-    try:
-        progress = backend.progress(render)
-    except TransientBackendError as exc:
-        _note_transient(render, exc)
-        raise
-    except FatalBackendError as exc:
-        render_fail(render_id, exc.code, exc.message)
-        return Step(Next.NOTHING)
-
-    if progress.fatal_error:
-        render_fail(render_id, progress.error_code, progress.fatal_error)
-    elif progress.done:
-        render_complete(render_id, progress)
-    else:
-        render_apply_progress(render, progress.fraction)
-        return Step(Next.POLL, limits_for(render.kind).poll_interval_seconds)
+        if isinstance(answer, TransientBackendError):
+            _note_transient(render, answer)
+            return poll_step(render, seq + 1, errors=errors + 1)
+        if _apply(render, answer):
+            return poll_step(render, seq + 1)
+    except DATABASE_ERRORS as exc:
+        logger.warning("Database error while polling render %s: %s", render_id, exc)
+        return poll_step(render, seq + 1, errors=errors + 1)
     return Step(Next.NOTHING)
+
+
+def render_refresh(render):
+    """Ask the farm once and apply the answer outside any poll chain (staff's "refresh
+    progress now", the terminal driver); True while the render is still running."""
+    answer = _ask_farm(render)
+    if answer is None:
+        return False
+    Render.objects.filter(pk=render.pk, status=Render.Status.RENDERING).update(**_heartbeat(answer))
+    if isinstance(answer, TransientBackendError):
+        raise answer
+    return _apply(render, answer)
+
+
+def _ask_farm(render):
+    """The farm's RenderProgress, a TransientBackendError to retry later, or None when the
+    render has ended here (past its deadline, or the farm refused for good)."""
+    backend = get_backend(render.backend)
+    if render.deadline_at and timezone.now() >= render.deadline_at:
+        render_time_out(render, backend)
+        return None
+    try:
+        return backend.progress(render)
+    except TransientBackendError as exc:
+        return exc
+    except FatalBackendError as exc:
+        render_fail(render.pk, exc.code, exc.message)
+        return None
+
+
+def _heartbeat(answer):
+    """The row's changes for one look at the farm: counters, and a running render's progress."""
+    changes = {"poll_count": F("poll_count") + 1, "last_polled_at": timezone.now()}
+    if isinstance(answer, TransientBackendError):
+        return changes
+    if answer.invocations:
+        changes["lambda_invocations"] = F("lambda_invocations") + answer.invocations
+    if not (answer.done or answer.fatal_error):
+        # Never backwards; 100 is reserved for `complete`, so a live render shows at most 99.
+        changes["progress"] = Greatest(F("progress"), _percent(answer.fraction))
+    return changes
+
+
+def _apply(render, progress):
+    """Act on the farm's answer (its progress already stored); True while still running."""
+    if progress.fatal_error:
+        render_fail(render.pk, progress.error_code, progress.fatal_error)
+        return False
+    if progress.done:
+        render_complete(render.pk, progress)
+        return False
+    for milestone in PROGRESS_MILESTONES:
+        if render.progress < milestone <= _percent(progress.fraction):
+            render_event_record(render.pk, RenderEvent.Kind.PROGRESS, f"{milestone}% rendered")
+    return True
+
+
+def _percent(fraction):
+    return max(0, min(99, int(fraction * 100)))
 
 
 def _note_transient(render, exc):
@@ -147,19 +157,8 @@ def _note_transient(render, exc):
         render_event_record(render.pk, RenderEvent.Kind.TRANSIENT_ERROR, f"Polling deferred: {exc}")
 
 
-def render_apply_progress(render, fraction):
-    # 100 is reserved for `complete`, so a render never shows 100% while still running.
-    percent = max(0, min(99, int(fraction * 100)))
-    updated = Render.objects.filter(pk=render.pk, status=Render.Status.RENDERING, progress__lt=percent).update(
-        progress=percent
-    )
-    if updated:
-        for milestone in PROGRESS_MILESTONES:
-            if render.progress < milestone <= percent:
-                render_event_record(render.pk, RenderEvent.Kind.PROGRESS, f"{milestone}% rendered")
-
-
 def render_complete(render_id, progress):
+    """The farm finished it (from a poll or a webhook): store the output and its cost."""
     now = timezone.now()
     updated = Render.objects.filter(pk=render_id, status=Render.Status.RENDERING).update(
         status=Render.Status.COMPLETE,
@@ -173,8 +172,18 @@ def render_complete(render_id, progress):
         cost_currency=progress.cost_currency,
     )
     if updated:
-        render_event_record(render_id, RenderEvent.Kind.COMPLETED, f"Output {progress.output_size} bytes")
+        size = "size pending" if progress.output_size is None else f"{progress.output_size} bytes"
+        render_event_record(render_id, RenderEvent.Kind.COMPLETED, f"Output {size}")
     return bool(updated)
+
+
+def render_fill_output_size(render_id):
+    """A render completed by a webhook learns its output's size from the farm afterwards."""
+    render = Render.objects.filter(pk=render_id, status=Render.Status.COMPLETE, output_size__isnull=True).first()
+    if render is None:
+        return
+    size = get_backend(render.backend).output_size(render)
+    Render.objects.filter(pk=render_id, output_size__isnull=True).update(output_size=size)
 
 
 def render_fail(render_id, code, message):
@@ -190,17 +199,14 @@ def render_fail(render_id, code, message):
 def render_time_out(render, backend):
     seconds = settings.RENDER_DEADLINE_SECONDS
     if render_fail(render.pk, "timed_out", f"The render did not finish within {seconds} seconds."):
-        _cancel_quietly(backend, render)
+        cancel_quietly(backend, render)
 
 
-def _delete_output_quietly(backend, render):
-    try:
-        backend.delete_output(render)
-    except BackendError as exc:
-        logger.warning("Could not delete the files of deleted render %s: %s", render.pk, exc)
+def render_deadline(now):
+    return now + timedelta(seconds=settings.RENDER_DEADLINE_SECONDS)
 
 
-def _cancel_quietly(backend, render):
+def cancel_quietly(backend, render):
     """Stop farm work nobody will collect; the render's outcome is already decided."""
     try:
         backend.cancel(render)

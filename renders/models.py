@@ -65,6 +65,15 @@ class Render(models.Model):
     estimated_cost = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
     cost_currency = models.CharField(max_length=8, blank=True)
     poll_count = models.PositiveIntegerField(default=0)
+    # Billed invocations of the Lambda function for this render (start and status calls).
+    lambda_invocations = models.PositiveIntegerField(default=0)
+    # The poll chain's turn: each poll task carries the value it expects and moves it on,
+    # so a duplicated or superseded chain (redelivery, sweep) finds it changed and stops.
+    poll_seq = models.PositiveBigIntegerField(default=0)
+    # Set just before the farm is asked to start: the attempt's id travels to the farm
+    # (webhook customData), so a start whose reply was lost can be recognised and adopted.
+    start_attempt = models.CharField(max_length=32, blank=True)
+    start_sent_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -151,6 +160,9 @@ class RenderEvent(models.Model):
         PROGRESS = "progress"
         TRANSIENT_ERROR = "transient_error"
         RESUMED = "resumed"
+        ADOPTED = "adopted"  # a farm render whose start reply was lost, found again
+        RESTARTED = "restarted"  # a start that never reached the farm, sent again
+        WEBHOOK = "webhook"
         COMPLETED = "completed"
         FAILED = "failed"
         CANCELLED = "cancelled"

@@ -1,49 +1,70 @@
 """Thin Celery tasks: take an id, call the lifecycle, schedule what it says comes next.
 
-Only TransientBackendError is retried (throttling, network, 5xx), with backoff and jitter.
+Retried only for named transient errors, with backoff and jitter: the farm's
+(TransientBackendError: throttling, network, 5xx) and the database's (OperationalError,
+InterfaceError: a database blip must not end a render or its poll chain).
 """
 import logging
 
 from celery import shared_task
 
-from renders import idempotency, lifecycle, retention, sweep
-from renders.backends import FatalBackendError, TransientBackendError
-from renders.lifecycle import Next
+from renders import idempotency, lifecycle, retention, starts, sweep
+from renders.backends import FatalBackendError, StartedRender, TransientBackendError
+from renders.lifecycle import DATABASE_ERRORS, Next
 
 logger = logging.getLogger(__name__)
-_TRANSIENT_RETRY = {
-    "autoretry_for": (TransientBackendError,),
-    "retry_backoff": 2,
-    "retry_backoff_max": 30,
-    "retry_jitter": True,
-}
+_RETRY = {"retry_backoff": 2, "retry_backoff_max": 30, "retry_jitter": True}
+_DATABASE_RETRY = {"autoretry_for": DATABASE_ERRORS, "max_retries": None, **_RETRY}
 
 
 # A start that stays throttled past its retries leaves the render pending and unclaimed;
 # the sweep starts it again later.
-@shared_task(bind=True, max_retries=8, soft_time_limit=150, time_limit=180, **_TRANSIENT_RETRY)
-def start_render(self, render_id):
-    _schedule(render_id, lifecycle.render_start(render_id))
+@shared_task(
+    max_retries=8, soft_time_limit=150, time_limit=180, autoretry_for=(TransientBackendError, *DATABASE_ERRORS), **_RETRY
+)
+def start_render(render_id):
+    _schedule(render_id, starts.render_start(render_id))
 
 
-# Transient errors are retried without limit: the render's deadline bounds the polling.
-@shared_task(bind=True, max_retries=None, **_TRANSIENT_RETRY)
-def poll_render(self, render_id):
-    _schedule(render_id, lifecycle.render_poll(render_id))
+# The farm answered but the database could not store its render id: the id waits here,
+# in the broker, until the database is back.
+@shared_task(**_DATABASE_RETRY)
+def record_start_render(render_id, attempt, farm_render_id, farm_bucket):
+    started = StartedRender(farm_render_id=farm_render_id, farm_bucket=farm_bucket)
+    _schedule(render_id, starts.render_record_start(render_id, attempt, started))
+
+
+@shared_task(autoretry_for=(TransientBackendError, *DATABASE_ERRORS), max_retries=None, **_RETRY)
+def resolve_start_render(render_id):
+    _schedule(render_id, starts.render_resolve_start(render_id))
+
+
+# Each poll schedules the next one itself, even after a farm or database error, so only
+# an error before it took its turn is retried here (the turn is still its own).
+@shared_task(**_DATABASE_RETRY)
+def poll_render(render_id, seq, errors=0):
+    _schedule(render_id, lifecycle.render_poll(render_id, seq, errors))
+
+
+@shared_task(autoretry_for=(TransientBackendError, *DATABASE_ERRORS), max_retries=10, **_RETRY)
+def fill_output_size(render_id):
+    lifecycle.render_fill_output_size(render_id)
 
 
 @shared_task
 def sweep_renders():
-    to_start, to_poll = sweep.renders_sweep()
-    for render_id in to_start:
+    result = sweep.renders_sweep()
+    for render_id in result.to_start:
         start_render.delay(render_id)
-    for render_id in to_poll:
-        poll_render.delay(render_id)
+    for render_id, step in result.to_poll:
+        _schedule(render_id, step)
+    for render_id in result.to_resolve:
+        resolve_start_render.delay(render_id)
 
 
 # Runs after the row was deleted or marked expired (queued on commit): storage trouble
 # is retried and never reaches the row. Past the retries the files stay, and are logged.
-@shared_task(bind=True, max_retries=10, **_TRANSIENT_RETRY)
+@shared_task(bind=True, max_retries=10, autoretry_for=(TransientBackendError,), **_RETRY)
 def delete_render_output(self, output):
     try:
         retention.render_output_delete(output)
@@ -66,6 +87,8 @@ def prune_idempotency_keys():
 
 def _schedule(render_id, step):
     if step.next is Next.POLL:
-        poll_render.apply_async((render_id,), countdown=step.delay)
+        poll_render.apply_async((render_id, step.seq, step.errors), countdown=step.delay, queue=step.queue)
     elif step.next is Next.START_AGAIN:
         start_render.apply_async((render_id,), countdown=step.delay)
+    elif step.next is Next.RECORD_START:
+        record_start_render.apply_async((render_id, *step.started), countdown=step.delay)

@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.local_render",
     "tests.renders.celery_worker",
     "tests.production_server",
+    "tests.database_outage",
 ]
 
 

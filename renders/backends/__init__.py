@@ -9,6 +9,7 @@ from renders.backends.base import (
     RenderBackend,
     RenderProgress,
     StartedRender,
+    StartUnconfirmed,
     TransientBackendError,
 )
 
@@ -21,6 +22,7 @@ __all__ = [
     "RenderBackend",
     "RenderProgress",
     "StartedRender",
+    "StartUnconfirmed",
     "TransientBackendError",
     "get_backend",
 ]

@@ -44,6 +44,14 @@ class FatalBackendError(BackendError):
         self.code = code
 
 
+class StartUnconfirmed(BackendError):
+    """The start request went out but its answer was lost: the farm may be rendering it.
+
+    Not retried (that could start it twice) and not failed (it may be running, paid for):
+    the render waits until the farm's webhook or a lookup (`find_started`) settles it.
+    """
+
+
 class BackendNotConfigured(FatalBackendError):
     """Settings needed by the backend are missing: new requests are refused up front, and a
     render already accepted when the settings went missing fails with this code."""
@@ -69,6 +77,7 @@ class RenderProgress:
     output_size: int | None = None
     estimated_cost: Decimal | None = None
     cost_currency: str = ""
+    invocations: int = 0  # billed function invocations it took to find this out
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,14 @@ class RenderBackend:
     name = ""
     # How many renders of this backend may run at once (None: the farm decides).
     max_concurrency: int | None = None
+    # After a start whose answer was lost, how long the farm may still be working on it
+    # (and report it) before `find_started` can tell for sure.
+    start_settle_seconds = 0
+
+    def find_started(self, render) -> StartedRender | None:
+        """The farm's render for `render`'s lost start attempt, or None once sure there is
+        none; any leftover work that cannot be adopted is stopped."""
+        raise NotImplementedError
 
     def check_configured(self):
         """Raise BackendNotConfigured when settings are missing."""
@@ -116,4 +133,12 @@ class RenderBackend:
         only its ids and output fields. Must be safe to repeat (nothing left: no error);
         raises TransientBackendError when trying again later may succeed.
         """
+        raise NotImplementedError
+
+    def output_size(self, render) -> int | None:
+        """Size of a finished render's output, when its completion did not say."""
+        raise NotImplementedError
+
+    def progress_from_webhook(self, render, payload) -> RenderProgress:
+        """A finished render as the farm's success webhook describes it."""
         raise NotImplementedError

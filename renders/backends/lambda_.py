@@ -4,18 +4,23 @@ The client builds the payloads exactly as Remotion 4.0.527 sends them (and uploa
 input props to the render bucket); this module picks how each call may be retried and
 turns every failure into a backend error (renders/backends/lambda_errors.py). Endpoints
 are never set here: boto3 reads AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL_S3 itself.
+Clients are shared per process (lambda_clients.py). Progress is read from the render's
+progress file in the bucket (lambda_progress.py); the status routine, a billed
+invocation, is asked only when the file cannot tell.
 """
+import json
 import re
+import time
 from decimal import Decimal
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
-from remotion_lambda import Privacy, RemotionClient, RenderMediaParams, ShouldDownload
+from remotion_lambda import Privacy, RenderMediaParams, ShouldDownload, Webhook
 from remotion_lambda.exception import RemotionInvalidArgumentException
 
-from renders.backends import lambda_errors
+from renders import webhook_contract
+from renders.backends import lambda_clients, lambda_errors
 from renders.backends.base import (
     BackendNotConfigured,
     CancelOutcome,
@@ -26,6 +31,7 @@ from renders.backends.base import (
     TransientBackendError,
     failure_code,
 )
+from renders.backends.lambda_progress import PROGRESS_KEY, status_from_progress_file
 from renders.limits import limits_for
 
 REQUIRED_SETTINGS = ("REMOTION_AWS_REGION", "REMOTION_LAMBDA_FUNCTION_NAME", "REMOTION_SERVE_URL")
@@ -40,6 +46,9 @@ START_READ_MARGIN_SECONDS = 10
 CONNECT_TIMEOUT_SECONDS = 10
 STATUS_READ_TIMEOUT_SECONDS = 15
 STATUS_ATTEMPTS = 3
+# A start whose answer was lost has finished or died (and sent its webhook) by the time
+# the function's own timeout has passed; this much more covers the webhook's retries.
+START_SETTLE_MARGIN_SECONDS = 30
 # SigV4 (7-day maximum, every region) on the bucket's regional host: botocore would
 # otherwise presign SigV2 URLs on the global s3.amazonaws.com host, which newer regions
 # refuse. With a local endpoint (moto) botocore still falls back to path-style URLs.
@@ -59,6 +68,10 @@ class LambdaBackend(RenderBackend):
             retries={"mode": "standard", "total_max_attempts": status_attempts},
         )
 
+    @property
+    def start_settle_seconds(self):
+        return _function_seconds() + START_SETTLE_MARGIN_SECONDS
+
     def check_configured(self):
         missing = [name for name in REQUIRED_SETTINGS if not getattr(settings, name, None)]
         if missing:
@@ -66,7 +79,7 @@ class LambdaBackend(RenderBackend):
             raise BackendNotConfigured(f"Missing {', '.join(missing)}.")
 
     def start(self, render):
-        out_name = f"montage-render-{render.pk}.mp4"  # stable per render, and the download's file name
+        out_name = output_name(render.pk)
         params = RenderMediaParams(
             composition=render.composition_id,
             input_props=render.input_props,
@@ -80,6 +93,7 @@ class LambdaBackend(RenderBackend):
             download_behavior=ShouldDownload(type="download", fileName=out_name),
             # The bucket then expires the render's files itself, even if our sweep never runs.
             delete_after=_DELETE_AFTER.get(settings.RENDER_RETENTION_DAYS),
+            webhook=_webhook(render),
         )
         try:
             response = self._client(start=True).render_media_on_lambda(params)
@@ -88,11 +102,74 @@ class LambdaBackend(RenderBackend):
         return StartedRender(farm_render_id=response.render_id, farm_bucket=response.bucket_name)
 
     def progress(self, render):
+        status = self._status_from_bucket(render)
+        if status is not None:
+            return _render_progress(status)
         try:
             reply = self._client().get_render_progress(render.farm_render_id, render.farm_bucket)
         except lambda_errors.FARM_ERRORS as exc:
             raise lambda_errors.status_error(exc) from exc
-        return _render_progress(vars(reply))
+        return _render_progress(vars(reply), invocations=1)
+
+    def _status_from_bucket(self, render):
+        """What the status routine would answer, from the progress file; None when unsure."""
+        self.check_configured()
+        key = PROGRESS_KEY.format(render_id=render.farm_render_id)
+        try:
+            body = self._s3().get_object(Bucket=render.farm_bucket, Key=key)["Body"].read()
+            progress = json.loads(body)
+        except (*lambda_errors.FARM_ERRORS, ValueError):
+            return None  # the status routine reports why (and retries what is transient)
+        return status_from_progress_file(
+            progress,
+            render_id=render.farm_render_id,
+            bucket=render.farm_bucket,
+            now_ms=int(time.time() * 1000),
+            function_timeout_ms=_function_seconds() * 1000,
+        )
+
+    def progress_from_webhook(self, render, payload):
+        costs = payload.get("costs") or {}
+        return RenderProgress(
+            fraction=1.0,
+            done=True,
+            output_bucket=render.farm_bucket,
+            output_key=output_key(render.pk, render.farm_render_id),
+            output_size=None,  # not in the webhook: fill_output_size asks the bucket afterwards
+            estimated_cost=_cost(costs.get("estimatedCost")),
+            cost_currency=costs.get("currency") or "",
+        )
+
+    def output_size(self, render):
+        self.check_configured()
+        try:
+            return self._s3().head_object(Bucket=render.output_bucket, Key=render.output_key)["ContentLength"]
+        except lambda_errors.FARM_ERRORS as exc:
+            raise lambda_errors.status_error(exc) from exc
+
+    def find_started(self, render):
+        """The render started by a start whose answer was lost, found by its output's name.
+
+        Only called once the farm is done with it (start_settle_seconds): a render it
+        accepted has written its output by then, or has failed.
+        """
+        self.check_configured()
+        suffix = "/" + output_name(render.pk)
+        s3 = self._s3()
+        try:
+            for bucket in self._render_buckets(s3):
+                for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="renders/"):
+                    for item in page.get("Contents", ()):
+                        if item["Key"].endswith(suffix):
+                            return StartedRender(farm_render_id=item["Key"].split("/")[1], farm_bucket=bucket)
+        except lambda_errors.FARM_ERRORS as exc:
+            raise lambda_errors.status_error(exc) from exc
+        return None
+
+    def _render_buckets(self, s3):
+        # Remotion's own naming of the render bucket it creates per region.
+        prefix = "remotionlambda-" + settings.REMOTION_AWS_REGION.replace("-", "")
+        return [b["Name"] for b in s3.list_buckets().get("Buckets", ()) if b["Name"].startswith(prefix)]
 
     def cancel(self, render):
         try:
@@ -109,7 +186,7 @@ class LambdaBackend(RenderBackend):
     def output_location(self, render):
         self.check_configured()
         # Presigning is local computation; a fresh URL per request, since stored ones go stale.
-        url = self._session().client("s3", config=_PRESIGN_CONFIG).generate_presigned_url(
+        url = lambda_clients.client("s3", _PRESIGN_CONFIG).generate_presigned_url(
             "get_object",
             Params={"Bucket": render.output_bucket, "Key": render.output_key},
             ExpiresIn=settings.REMOTION_DOWNLOAD_URL_TTL,
@@ -118,7 +195,7 @@ class LambdaBackend(RenderBackend):
 
     def delete_output(self, render):
         self.check_configured()
-        s3 = self._session().client("s3", config=self._status_config)
+        s3 = self._s3()
         try:
             # Chunks, progress file, input props and (by default) the output itself.
             if render.farm_bucket and _FARM_ID.fullmatch(render.farm_render_id):
@@ -136,25 +213,19 @@ class LambdaBackend(RenderBackend):
         # One attempt only: boto3 re-sends a request whose answer timed out, and a re-sent
         # start launches a second render. The read timeout outlasts the function itself, so
         # a slow start is waited for rather than mistaken for a lost one.
-        read_timeout = self._start_read_timeout or _function_timeout(settings.REMOTION_LAMBDA_FUNCTION_NAME)
+        read_timeout = self._start_read_timeout or _function_seconds() + START_READ_MARGIN_SECONDS
         return Config(
             connect_timeout=CONNECT_TIMEOUT_SECONDS,
             read_timeout=read_timeout,
             retries={"total_max_attempts": 1},
         )
 
-    def _session(self):
-        return boto3.Session(region_name=settings.REMOTION_AWS_REGION)
-
     def _client(self, *, start=False):
         self.check_configured()
-        return RemotionClient(
-            region=settings.REMOTION_AWS_REGION,
-            serve_url=settings.REMOTION_SERVE_URL,
-            function_name=settings.REMOTION_LAMBDA_FUNCTION_NAME,
-            session=self._session(),
-            config=self._start_config() if start else self._status_config,
-        )
+        return lambda_clients.remotion_client(self._start_config() if start else self._status_config)
+
+    def _s3(self):
+        return lambda_clients.client("s3", self._status_config)
 
 
 def _delete_objects(s3, bucket, keys):
@@ -168,13 +239,34 @@ def _delete_objects(s3, bucket, keys):
         )
 
 
-def _function_timeout(function_name):
-    match = _FUNCTION_TIMEOUT.search(function_name)
-    seconds = int(match[1]) if match else LAMBDA_MAX_TIMEOUT_SECONDS
-    return seconds + START_READ_MARGIN_SECONDS
+
+def output_name(render_id):
+    """The output's file name: stable per render (a lost start is found by it) and the
+    name the download is saved under."""
+    return f"montage-render-{render_id}.mp4"
 
 
-def _render_progress(status):
+def output_key(render_id, farm_render_id):
+    return f"renders/{farm_render_id}/{output_name(render_id)}"
+
+
+def _webhook(render):
+    if not webhook_contract.webhooks_configured():
+        return None
+    return Webhook(
+        secret=settings.REMOTION_WEBHOOK_SECRET,
+        url=webhook_contract.webhook_url(),
+        customData=webhook_contract.custom_data(render),
+    )
+
+
+def _function_seconds():
+    """The deployed function's timeout, read from its name."""
+    match = _FUNCTION_TIMEOUT.search(settings.REMOTION_LAMBDA_FUNCTION_NAME or "")
+    return int(match[1]) if match else LAMBDA_MAX_TIMEOUT_SECONDS
+
+
+def _render_progress(status, invocations=0):
     costs = status.get("costs") or {}
     accrued = costs.get("accruedSoFar")
     done = bool(status.get("done"))
@@ -187,9 +279,14 @@ def _render_progress(status):
         output_bucket=status.get("outBucket") or "",
         output_key=status.get("outKey") or "",
         output_size=status.get("outputSizeInBytes"),
-        estimated_cost=None if accrued is None else Decimal(str(accrued)).quantize(Decimal("0.000001")),
+        estimated_cost=_cost(accrued),
         cost_currency=costs.get("currency") or "",
+        invocations=invocations,
     )
+
+
+def _cost(amount):
+    return None if amount is None else Decimal(str(amount)).quantize(Decimal("0.000001"))
 
 
 def _fatal_error(status):

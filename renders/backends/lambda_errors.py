@@ -3,7 +3,7 @@
 Transient means the same call may simply be made again. For `start` that is only true
 when the farm certainly did not launch a render: a request that was never sent, or one
 Lambda refused before running the function (429 throttling). A start whose answer was
-lost may have launched a render, so it is fatal rather than risk a second one.
+lost may have launched a render: StartUnconfirmed, settled later by its webhook or a lookup.
 
 The official client reports the function's own errors as RemotionRenderingOutputError
 with a fixed prefix: "Remotion rendering error: " for a {"type":"error"} reply,
@@ -20,7 +20,7 @@ from botocore.exceptions import (
 )
 from remotion_lambda.exception import RemotionException
 
-from renders.backends.base import FatalBackendError, TransientBackendError
+from renders.backends.base import FatalBackendError, StartUnconfirmed, TransientBackendError
 
 # Everything a call through the official client can raise besides programming errors.
 FARM_ERRORS = (BotoCoreError, ClientError, RemotionException)
@@ -36,11 +36,7 @@ def start_error(exc):
     if isinstance(exc, _NEVER_SENT):
         return TransientBackendError(f"Could not reach Remotion Lambda: {exc}")
     if isinstance(exc, HTTPClientError):
-        return FatalBackendError(
-            "Remotion Lambda did not confirm the start of the render "
-            f"({exc}). It may or may not be running, so it was not started again.",
-            code="start_unconfirmed",
-        )
+        return StartUnconfirmed(f"Remotion Lambda did not confirm the start of the render ({exc}).")
     if isinstance(exc, BotoCoreError):  # no credentials, bad region...
         return FatalBackendError(f"Remotion Lambda cannot be called: {exc}", code="farm_misconfigured")
     message = _farm_message(exc)

@@ -113,6 +113,12 @@ class LocalBackend(RenderBackend):
         except OSError as err:
             raise TransientBackendError(f"Could not delete the files of render {render.pk}: {err}") from err
 
+    def find_started(self, render):
+        # A process launched before the worker died cannot be told apart from one still
+        # being set up, and its pid was never recorded: stop it and start afresh.
+        local_process.kill_leftovers(_Paths(render).job)
+        return None
+
     def output_location(self, render):
         if not render.output_key:
             return OutputLocation()

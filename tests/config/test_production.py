@@ -115,8 +115,10 @@ def test_a_body_shorter_than_its_content_length_does_not_pin_the_worker(producti
         assert "WORKER TIMEOUT" in server.log()
 
 
-def test_the_procfile_runs_web_one_worker_kind_and_exactly_one_beat():
+def test_the_procfile_runs_web_the_two_worker_kinds_and_exactly_one_beat():
     lines = [line for line in (ROOT / "Procfile").read_text().splitlines() if line.strip()]
-    assert [line.split(":", 1)[0] for line in lines] == ["web", "worker", "beat"]
+    assert [line.split(":", 1)[0] for line in lines] == ["web", "worker", "polls", "beat"]
+    assert "--queues=celery " in procfile_command("worker")
+    assert "--queues=polls " in procfile_command("polls") and "--pool=threads" in procfile_command("polls")
     assert procfile_command("web").startswith("gunicorn config.wsgi ")
     assert procfile_command("beat").startswith("celery -A config beat ")

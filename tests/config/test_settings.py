@@ -111,3 +111,16 @@ def test_a_dotenv_file_is_read_and_the_environment_wins(tmp_path):
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=project, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.stdout.split() == ["17", "9/m"], result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PUBLIC_BASE_URL": "montage.example.com"}, "PUBLIC_BASE_URL='montage.example.com' must start with https://"),
+        ({"REMOTION_WEBHOOK_SECRET": "short"}, "REMOTION_WEBHOOK_SECRET must be at least 32 characters"),
+    ],
+)
+def test_webhook_settings_are_checked_at_start_up(env, message):
+    result = _manage("check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -35,6 +35,8 @@ class FakeLambda:
         self.invocations = []
         self._refusals = defaultdict(deque)
         self._reply_delays = {}
+        self._dropped_replies = defaultdict(int)
+        self._after_invoke = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -71,6 +73,17 @@ class FakeLambda:
         with self._lock:
             self._reply_delays[routine] = seconds
 
+    def drop_reply(self, routine, times=1):
+        """Run the next `times` invocations of `routine`, then close the connection unanswered
+        (the answer lost on the way back, as when a worker dies waiting for it)."""
+        with self._lock:
+            self._dropped_replies[routine] += times
+
+    def after_invoke(self, routine, callback):
+        """Call `callback()` once the next `routine` invocation has run, before it answers."""
+        with self._lock:
+            self._after_invoke[routine] = callback
+
     def invocations_of(self, routine):
         with self._lock:
             return [invocation for invocation in self.invocations if invocation.routine == routine]
@@ -91,6 +104,9 @@ class FakeLambda:
                 invocation.outcome = error_type
                 return _aws_error(status, error_type, message, **extra)
             delay = self._reply_delays.pop(invocation.routine, 0)
+            dropped = self._dropped_replies[invocation.routine] > 0
+            self._dropped_replies[invocation.routine] -= int(dropped)
+            after = self._after_invoke.pop(invocation.routine, None)
         headers = {"X-Amz-Executed-Version": "$LATEST"}
         try:
             reply = self.farm.invoke(payload)
@@ -103,7 +119,11 @@ class FakeLambda:
                 "errorMessage": exc.message,
                 "trace": [f"{exc.error_type}: {exc.message}"],
             }
+        if after is not None:
+            after()
         self._stopping.wait(delay)
+        if dropped:
+            return None, None, None
         return 200, headers, reply
 
 
@@ -133,6 +153,9 @@ def _handler_for(fake):
                     )
                 else:
                     status, headers, reply = fake.handle(unquote(match["name"]), payload)
+            if status is None:
+                self.close_connection = True  # no answer at all
+                return
             self._send(status, headers, json.dumps(reply).encode())
 
         def _send(self, status, headers, data):

@@ -58,3 +58,28 @@ def fake_lambda(moto_s3_url, monkeypatch, settings, tmp_path):
     settings.REMOTION_SERVE_URL = SERVE_URL
     yield fake
     fake.stop()
+
+
+WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdef"
+
+
+@pytest.fixture
+def lambda_webhooks(fake_lambda, settings):
+    """Webhooks configured, and the fake farm delivering them to this process's Django
+    (through the test client, in the test's thread and transaction) without backoff waits.
+    Yields the farm's WebhookSender: `.calls` lists every attempt, `.lose_next` loses some."""
+    from django.test import Client
+
+    settings.PUBLIC_BASE_URL = "https://montage.example.com"
+    settings.REMOTION_WEBHOOK_SECRET = WEBHOOK_SECRET
+    client = Client(enforce_csrf_checks=True)
+
+    def through_test_client(url, body, headers):
+        path = url.removeprefix(settings.PUBLIC_BASE_URL)
+        extra = {name: value for name, value in headers.items() if name.startswith("X-")}
+        return client.generic("POST", path, body, content_type="application/json", headers=extra).status_code
+
+    sender = fake_lambda.farm.webhooks
+    sender.transport = through_test_client
+    sender.backoff_seconds = (0.0, 0.0)
+    yield sender

@@ -2,8 +2,10 @@
 
 Faithful to ../shared/reference/remotion-lambda.md: the version check, the reply keys, the
 three error shapes, large input props read back from the render bucket, the progress file
-at renders/<id>/progress.json (the official client reads it before cancelling). What a
-render does is scripted per render with Progress / Done / Fatal / Crash steps.
+at renders/<id>/progress.json, kept up to date as the render moves on (Montage reads it
+instead of invoking the status routine), and the render's webhook called when it ends.
+What a render does is scripted per render with Progress / Done / Fatal / TimedOut / Crash
+steps; a render takes its next step at each status call and at each `advance()`.
 """
 import hashlib
 import json
@@ -13,6 +15,9 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+
+from tests.fakes import progress_file
+from tests.fakes.remotion_webhooks import WebhookSender
 
 REMOTION_VERSION = "4.0.527"
 FUNCTION_NAME = "remotion-render-4-0-527-mem2048mb-disk2048mb-120sec"
@@ -43,6 +48,14 @@ class Fatal:
 
 
 @dataclass(frozen=True)
+class TimedOut:
+    """The main function ran out of time: the timeout webhook, a TimeoutError in status."""
+
+
+FINAL_STEPS = (Done, Fatal, TimedOut)
+
+
+@dataclass(frozen=True)
 class Crash:
     """The status routine itself throws: FunctionError Unhandled."""
 
@@ -67,6 +80,8 @@ class FarmRender:
     started_ms: int
     status_calls: int = 0
     output_written: bool = False
+    step: object = None  # where the render is: the last step it took
+    finished_at: float | None = None  # when it reached a final step (time.time())
 
     @property
     def out_key(self):
@@ -87,12 +102,61 @@ class RemotionFarm:
         self.bucket = bucket
         self.default_steps = (Progress(0.5), Done())
         self.renders = {}
+        self.webhooks = WebhookSender()
         self._scripts = deque()
         self._lock = threading.Lock()
 
     def script_next_render(self, *steps):
         """What the status routine reports for the next render started, one step per call."""
         self._scripts.append(list(steps))
+
+    def advance(self, render_id=None):
+        """Every unfinished render (or just `render_id`) takes its next step, as time passes."""
+        with self._lock:
+            chosen = [self.renders[render_id]] if render_id else list(self.renders.values())
+            moving = [(r, r.next_step()) for r in chosen if not isinstance(r.step, FINAL_STEPS)]
+        for render, step in moving:
+            if not isinstance(step, Crash):
+                self._take(render, step)
+
+    def run_clock(self, interval):
+        """Advance every render each `interval` seconds in a thread; returns its stop()."""
+        stopping = threading.Event()
+
+        def tick():
+            while not stopping.wait(interval):
+                self.advance()
+
+        thread = threading.Thread(target=tick, daemon=True)
+        thread.start()
+
+        def stop():
+            stopping.set()
+            thread.join()
+
+        return stop
+
+    def _take(self, render, step):
+        """Move the render to `step`: its progress file, its output, its webhook."""
+        first_final = isinstance(step, FINAL_STEPS) and not isinstance(render.step, FINAL_STEPS)
+        rendered = render.step.fraction if isinstance(render.step, Progress) else 0.0
+        render.step = step
+        if first_final:
+            render.finished_at = time.time()
+        if isinstance(step, Progress):
+            self._write_progress(render, progress_file.rendering(render, step.fraction))
+        elif isinstance(step, Fatal):
+            self._write_progress(render, progress_file.failed(render, _fatal_error(step.message), rendered))
+        elif isinstance(step, Done):
+            self._write_output(render)
+            output_url = f"https://{render.bucket}.s3.{REGION}.amazonaws.com/{render.out_key}"
+            self._write_progress(render, progress_file.done(render, _cost(1.0), output_url, len(FAKE_MP4)))
+        if first_final and render.payload.get("webhook"):
+            self.webhooks.send(render.payload["webhook"], _webhook_payload(render, step))
+
+    def _write_progress(self, render, document):
+        key = f"renders/{render.render_id}/progress.json"
+        self.s3.put_object(Bucket=render.bucket, Key=key, Body=json.dumps(document))
 
     def invoke(self, payload):
         """The function's reply to one payload, or FunctionCrashed for an Unhandled error."""
@@ -130,8 +194,8 @@ class RemotionFarm:
             # Remotion prefixes the id so the bucket's lifecycle rule on renders/<value> applies.
             render_id = f"{payload['deleteAfter']}-{render_id}"
         now_ms = int(time.time() * 1000)
-        progress_file = json.dumps(_initial_progress(payload, now_ms))
-        self.s3.put_object(Bucket=bucket, Key=f"renders/{render_id}/progress.json", Body=progress_file)
+        initial = json.dumps(progress_file.initial(payload, now_ms))
+        self.s3.put_object(Bucket=bucket, Key=f"renders/{render_id}/progress.json", Body=initial)
         with self._lock:
             steps = self._scripts.popleft() if self._scripts else list(self.default_steps)
             self.renders[render_id] = FarmRender(render_id, bucket, payload, input_props, steps, now_ms)
@@ -164,8 +228,7 @@ class RemotionFarm:
             step = render.next_step()
         if isinstance(step, Crash):
             raise FunctionCrashed(step.error_type, step.message)
-        if isinstance(step, Done):
-            self._write_output(render)
+        self._take(render, step)
         return _status_reply(render, step)
 
     def _write_output(self, render):
@@ -181,29 +244,15 @@ class RemotionFarm:
         render.output_written = True
 
 
-def _initial_progress(payload, now_ms):
-    return {
-        "cancellationEnabled": bool(payload.get("enableCancellation")),
-        "chunks": [],
-        "framesRendered": 0,
-        "framesEncoded": 0,
-        "combinedFrames": 0,
-        "lambdasInvoked": 0,
-        "retries": [],
-        "postRenderData": None,
-        "renderMetadata": None,
-        "errors": [],
-        "timeoutTimestamp": now_ms + 120_000,
-        "functionLaunched": now_ms,
-    }
-
-
 def _status_reply(render, step):
     done = isinstance(step, Done)
-    fatal = isinstance(step, Fatal)
+    fatal = isinstance(step, (Fatal, TimedOut))
     fraction = step.fraction if isinstance(step, Progress) else float(done)
-    cost = round(0.0002 + 0.002 * fraction, 6)
-    errors = [_fatal_error(step.message)] if fatal else []
+    cost = _cost(fraction)
+    if isinstance(step, TimedOut):
+        errors = [{**_fatal_error("The main function timed out after 120000ms."), "name": "TimeoutError"}]
+    else:
+        errors = [_fatal_error(step.message)] if fatal else []
     return {
         "type": "success",
         "renderId": render.render_id,
@@ -256,3 +305,36 @@ def _fatal_error(message):
         "tmpDir": None,
         "explanation": None,
     }
+
+
+def _cost(fraction):
+    return round(0.0002 + 0.002 * fraction, 6)
+
+
+def _webhook_payload(render, step):
+    """What the launch function POSTs when the render ends (handlers/launch.js)."""
+    payload = {
+        "type": {Done: "success", Fatal: "error", TimedOut: "timeout"}[type(step)],
+        "renderId": render.render_id,
+        "expectedBucketOwner": "123456789012",
+        "bucketName": render.bucket,
+        "customData": render.payload["webhook"].get("customData"),
+    }
+    if isinstance(step, Done):
+        output_url = f"https://{render.bucket}.s3.{REGION}.amazonaws.com/{render.out_key}"
+        cost = _cost(1.0)
+        payload.update(
+            outputUrl=output_url,
+            lambdaErrors=[],
+            outputFile=output_url,
+            timeToFinish=4321,
+            costs={
+                "estimatedCost": cost,
+                "estimatedDisplayCost": f"${cost:.4f}",
+                "currency": "USD",
+                "disclaimer": "Estimated cost only. Does not include charges for other AWS services.",
+            },
+        )
+    elif isinstance(step, Fatal):
+        payload["errors"] = [{"message": step.message, "name": "Error", "stack": f"Error: {step.message}"}]
+    return payload

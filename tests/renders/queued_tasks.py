@@ -16,11 +16,11 @@ def drain(queue="celery"):
 
 def run_queued_starts():
     """Run each queued start_render as a worker would; returns the render ids started."""
-    from renders import lifecycle
+    from renders import starts
 
     started = []
     for task, args in drain():
         if task == "renders.tasks.start_render":
-            lifecycle.render_start(*args)
+            starts.render_start(*args)
             started.append(args[0])
     return started

@@ -3,7 +3,7 @@ go through the same services as the API (here against the fake Remotion Lambda).
 import pytest
 from django.urls import reverse
 
-from renders import lifecycle, services
+from renders import lifecycle, services, starts
 from renders.models import Render
 from tests.factories import ClipFactory, UserFactory
 from tests.fakes.remotion_farm import Fatal, Progress
@@ -40,7 +40,7 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, django_ass
 
 def test_filters_and_search_by_farm_id_and_owner(admin_client):
     started, waiting = new_render(), new_render()
-    lifecycle.render_start(started.pk)
+    starts.render_start(started.pk)
     started.refresh_from_db()
 
     def listed(params):
@@ -64,14 +64,15 @@ def test_change_page_shows_the_snapshot_and_history_read_only(admin_client):
 def test_refresh_progress_now_polls_the_farm(admin_client, farm):
     farm.farm.script_next_render(Progress(0.42))
     render = new_render()
-    lifecycle.render_start(render.pk)
+    starts.render_start(render.pk)
+    farm.farm.advance()
     act(admin_client, "refresh_progress", render)
-    assert Render.objects.get(pk=render.pk).progress == 42
+    assert Render.objects.get(pk=render.pk).progress == 48  # 37 of 90 frames, in Remotion's weighting
 
 
 def test_mark_failed_ends_the_render_and_stops_the_farm(admin_client, farm):
     render = new_render()
-    lifecycle.render_start(render.pk)
+    starts.render_start(render.pk)
     render.refresh_from_db()
     act(admin_client, "mark_failed", render)
     render.refresh_from_db()
@@ -82,8 +83,9 @@ def test_mark_failed_ends_the_render_and_stops_the_farm(admin_client, farm):
 def test_retry_and_cancel_actions_follow_the_state_rules(admin_client, farm):
     farm.farm.script_next_render(Fatal("chunk 2 crashed"))
     failed = new_render()
-    lifecycle.render_start(failed.pk)
-    lifecycle.render_poll(failed.pk)
+    starts.render_start(failed.pk)
+    farm.farm.advance()
+    lifecycle.render_refresh(Render.objects.get(pk=failed.pk))
     live = new_render()
 
     response = act(admin_client, "retry_renders", failed, live)

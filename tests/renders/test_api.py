@@ -4,7 +4,7 @@ import urllib.request
 import pytest
 from django.utils import timezone
 
-from renders import lifecycle
+from renders import lifecycle, starts
 from renders.models import Render
 from tests.factories import ClipFactory, GenerationFactory, MovieFactory, UserFactory
 from tests.fakes.remotion_farm import Done
@@ -160,8 +160,9 @@ def test_download_redirects_to_a_fresh_working_url_once_complete(api, clip, farm
     response = api.get(f"/api/renders/{render_id}/download/")
     assert (response.status_code, response.json()["code"]) == (409, "render_not_complete")
 
-    lifecycle.render_start(render_id)
-    lifecycle.render_poll(render_id)
+    starts.render_start(render_id)
+    farm.farm.advance()
+    lifecycle.render_refresh(Render.objects.get(pk=render_id))
     detail = api.get(f"/api/renders/{render_id}/").json()
     assert detail["status"] == "complete"
     assert detail["download_url"].endswith(f"/api/renders/{render_id}/download/")

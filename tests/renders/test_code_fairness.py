@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from movies.models import Scene
-from renders import lifecycle, services
+from renders import lifecycle, services, starts
 from renders.backends.base import failure_code
 from renders.models import Render
 from renders.quota import quota_status
@@ -88,8 +88,9 @@ def test_failures_of_the_code_are_not_counted_other_failures_are(user):
 def test_the_lambda_backend_reports_a_code_error_as_code_error(user, farm):
     farm.farm.script_next_render(Fatal(f"Scene 1: {CODE_ERROR}\n    at compileComponent"))
     render = services.render_request(user=user, kind="clip", target=ClipFactory(owner=user), size=(320, 180))
-    lifecycle.render_start(render.pk)
-    lifecycle.render_poll(render.pk)
+    starts.render_start(render.pk)
+    farm.farm.advance()
+    lifecycle.render_poll(render.pk, Render.objects.get(pk=render.pk).poll_seq)
 
     render.refresh_from_db()
     assert (render.status, render.error_code) == ("failed", "code_error")

@@ -10,7 +10,7 @@ import pytest
 
 from clips.code_validation import CodeRejected
 from movies.models import Scene
-from renders import lifecycle, services
+from renders import lifecycle, services, starts
 from renders.backends import get_backend
 from renders.driver import render_drive
 from renders.lifecycle import Next
@@ -114,7 +114,7 @@ def test_code_that_throws_while_its_module_is_evaluated_fails_as_code_error_and_
 def test_cancel_mid_render_ends_the_process(user, local_backend):
     long_clip = clip_of(user, frames=200)
     render = services.render_request(user=user, kind="clip", target=long_clip, size=SMALL)
-    assert lifecycle.render_start(render.pk).next is Next.POLL
+    assert starts.render_start(render.pk).next is Next.POLL
     render.refresh_from_db()
     pid = int(render.farm_render_id.rsplit("-", 1)[1])
 
@@ -123,7 +123,7 @@ def test_cancel_mid_render_ends_the_process(user, local_backend):
     render.refresh_from_db()
     assert render.status == "cancelled"
     assert not _alive(pid)
-    assert lifecycle.render_poll(render.pk).next is Next.NOTHING
+    assert lifecycle.render_poll(render.pk, render.poll_seq).next is Next.NOTHING
 
 
 @pytest.mark.django_db
@@ -132,8 +132,8 @@ def test_with_concurrency_one_the_second_render_waits_then_completes(user, local
     first = services.render_request(user=user, kind="clip", target=clip_of(user, frames=20), size=SMALL)
     second = services.render_request(user=user, kind="clip", target=clip_of(user), size=SMALL)
 
-    assert lifecycle.render_start(first.pk).next is Next.POLL
-    assert lifecycle.render_start(second.pk).next is Next.START_AGAIN
+    assert starts.render_start(first.pk).next is Next.POLL
+    assert starts.render_start(second.pk).next is Next.START_AGAIN
     second.refresh_from_db()
     assert (second.status, second.claimed_at) == ("pending", None)
     assert second.events.filter(kind="waiting").exists()

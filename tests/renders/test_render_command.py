@@ -8,7 +8,15 @@ from tests.fakes.remotion_farm import Done, Fatal, Progress
 pytestmark = pytest.mark.django_db
 
 
-def test_render_wait_drives_the_render_and_prints_where_the_output_is(fake_lambda, capsys):
+@pytest.fixture
+def farm_clock(fake_lambda):
+    """The farm's renders move on by themselves while the command waits."""
+    stop = fake_lambda.farm.run_clock(0.2)
+    yield
+    stop()
+
+
+def test_render_wait_drives_the_render_and_prints_where_the_output_is(fake_lambda, farm_clock, capsys):
     fake_lambda.farm.script_next_render(Progress(0.5), Done())
     clip = ClipFactory(duration_in_frames=30)
     call_command("render", "clip", str(clip.pk), "--wait", "--width", "320", "--height", "180")
@@ -31,7 +39,7 @@ def test_limits_and_quota_apply_unless_skipped(fake_lambda, settings):
     assert Render.objects.count() == 2
 
 
-def test_a_failed_render_is_a_command_error_with_the_farms_message(fake_lambda):
+def test_a_failed_render_is_a_command_error_with_the_farms_message(fake_lambda, farm_clock):
     fake_lambda.farm.script_next_render(Fatal("Error: chunk 0 crashed"))
     clip = ClipFactory()
     with pytest.raises(CommandError, match="render_failed Error: chunk 0 crashed"):

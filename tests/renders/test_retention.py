@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from renders import lifecycle, services, tasks
+from renders import lifecycle, services, starts, tasks
 from renders.models import Render, RenderEvent
 from tests.factories import ClipFactory, GenerationFactory, MovieFactory, RenderFactory, UserFactory
 from tests.fakes.remotion_farm import Progress
@@ -22,19 +22,25 @@ from tests.renders.queued_tasks import drain
 pytestmark = pytest.mark.django_db
 
 
+_running = {}  # the test's fake farm, for lambda_render() to move its renders on
+
+
 @pytest.fixture
 def farm(fake_lambda):
     drain()
-    return fake_lambda
+    _running["farm"] = fake_lambda.farm
+    yield fake_lambda
+    _running.clear()
 
 
 def lambda_render(owner, target=None, kind="clip", *, finish=True):
     target = target or ClipFactory(owner=owner, duration_in_frames=30)
     render = services.render_request(user=owner, kind=kind, target=target, size=(320, 180))
-    lifecycle.render_start(render.pk)
+    starts.render_start(render.pk)
     if finish:
-        lifecycle.render_poll(render.pk)  # the fake's default script: 50%, then done
-        lifecycle.render_poll(render.pk)
+        _running["farm"].advance()  # the fake's default script: 50%,
+        _running["farm"].advance()  # then done
+        lifecycle.render_refresh(Render.objects.get(pk=render.pk))
     render.refresh_from_db()
     return render
 
@@ -291,7 +297,7 @@ def test_a_render_deleted_while_the_farm_starts_it_leaves_no_files(farm):
 
     def start():
         try:
-            lifecycle.render_start(render.pk)
+            starts.render_start(render.pk)
         finally:
             connections.close_all()
 

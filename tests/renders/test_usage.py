@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from renders import lifecycle, services
+from renders import lifecycle, services, starts
 from renders.models import Render
 from tests.factories import ClipFactory, RenderFactory, UserFactory
 
@@ -31,9 +31,10 @@ def billed(owner, created_at, *, frames=60, fps=30, cost="0.0100", currency="USD
 
 def test_a_finished_lambda_render_stores_the_cost_remotion_reported(fake_lambda, user):
     render = services.render_request(user=user, kind="clip", target=ClipFactory(owner=user), size=(320, 180))
-    lifecycle.render_start(render.pk)
-    lifecycle.render_poll(render.pk)
-    lifecycle.render_poll(render.pk)
+    starts.render_start(render.pk)
+    fake_lambda.farm.advance()
+    fake_lambda.farm.advance()
+    lifecycle.render_refresh(Render.objects.get(pk=render.pk))
     render.refresh_from_db()
     assert render.status == "complete"
     assert render.estimated_cost > 0 and render.cost_currency == "USD"

@@ -6,7 +6,13 @@ import boto3
 import pytest
 from remotion_lambda import RemotionClient, RenderMediaParams
 
-from renders.backends import BackendNotConfigured, FatalBackendError, TransientBackendError, get_backend
+from renders.backends import (
+    BackendNotConfigured,
+    FatalBackendError,
+    StartUnconfirmed,
+    TransientBackendError,
+    get_backend,
+)
 from renders.backends.lambda_ import LambdaBackend
 from tests.fakes import remotion_farm as remotion
 from tests.renders.backends.lambda_support import CLIP_PROPS, make_render
@@ -103,13 +109,20 @@ def test_access_denied_on_start_is_fatal_misconfiguration(fake_lambda):
 def test_start_whose_answer_times_out_is_unconfirmed_and_never_resent(fake_lambda):
     fake_lambda.delay_reply("start", 5)
 
-    with pytest.raises(FatalBackendError) as caught:
+    with pytest.raises(StartUnconfirmed, match="did not confirm"):
         LambdaBackend(start_read_timeout=0.3).start(make_render())
 
-    assert caught.value.code == "start_unconfirmed"
-    assert "may or may not be running" in caught.value.message
     assert len(fake_lambda.invocations_of("start")) == 1
     assert len(fake_lambda.farm.renders) == 1  # it did launch: a re-send would have made two
+
+
+def test_start_whose_answer_is_dropped_is_unconfirmed(fake_lambda):
+    fake_lambda.drop_reply("start")
+
+    with pytest.raises(StartUnconfirmed):
+        LambdaBackend().start(make_render())
+
+    assert len(fake_lambda.farm.renders) == 1
 
 
 def test_start_waits_longer_than_the_function_can_run(settings):

@@ -1,5 +1,6 @@
 """Following, cancelling and downloading Lambda renders, through real boto3 over HTTP to
-the fake Remotion Lambda and moto S3."""
+the fake Remotion Lambda and moto S3: progress comes from the render's progress file,
+the status routine (a billed invocation) only when the file cannot tell."""
 import json
 import urllib.request
 from decimal import Decimal
@@ -13,41 +14,93 @@ from tests.fakes import remotion_farm as remotion
 from tests.renders.backends.lambda_support import make_render, started_render
 
 
-# --- progress ------------------------------------------------------------------------
+# --- progress from the bucket ------------------------------------------------------
 
 
-def test_progress_maps_running_then_done(fake_lambda):
+def advanced(fake_lambda, render):
+    fake_lambda.farm.advance(render.farm_render_id)
+    return render
+
+
+def test_progress_is_read_from_the_progress_file_without_invoking_the_function(fake_lambda):
     backend = LambdaBackend()
-    render = started_render(backend, fake_lambda, remotion.Progress(0.25), remotion.Done())
+    render = started_render(backend, fake_lambda, remotion.Progress(0.5), remotion.Done())
 
-    running = backend.progress(render)
-    done = backend.progress(render)
+    starting = backend.progress(render)
+    running = backend.progress(advanced(fake_lambda, render))
+    done = backend.progress(advanced(fake_lambda, render))
 
-    assert (running.fraction, running.done, running.fatal_error) == (0.25, False, None)
-    assert running.output_key == "" and running.output_size is None
-    assert running.cost_currency == "USD" and running.estimated_cost > 0
+    # Remotion's weights: nothing evaluated yet, then evaluation (10%) and invoking (10%)
+    # complete, half the frames rendered (60%) and encoded (10%).
+    assert starting.done is False and starting.fraction == pytest.approx(0.0)
+    assert running.fraction == pytest.approx(0.1 + 0.1 + 0.6 * 0.5 + 0.1 * 0.5)
+    assert running.output_key == "" and running.output_size is None and running.fatal_error is None
     assert done.done is True and done.fraction == 1.0 and done.fatal_error is None
     assert done.output_bucket == remotion.BUCKET
     assert done.output_key == f"renders/{render.farm_render_id}/montage-render-41.mp4"
     assert done.output_size == len(remotion.FAKE_MP4)
     assert done.estimated_cost == Decimal("0.0022") and done.cost_currency == "USD"
+    assert {starting.invocations, running.invocations, done.invocations} == {0}
+    assert fake_lambda.invocations_of("status") == []
 
 
-def test_fatal_render_error_carries_the_farms_message(fake_lambda):
+def test_a_fatal_error_in_the_progress_file_carries_the_farms_message(fake_lambda):
     backend = LambdaBackend()
     farm_error = "delayRender() timed out after 60000ms"
     render = started_render(backend, fake_lambda, remotion.Progress(0.3), remotion.Fatal(farm_error))
 
-    assert backend.progress(render).fatal_error is None
-    failed = backend.progress(render)
+    assert backend.progress(advanced(fake_lambda, render)).fatal_error is None
+    failed = backend.progress(advanced(fake_lambda, render))
 
-    assert failed.fatal_error == farm_error
-    assert failed.done is False
+    assert failed.fatal_error == farm_error and failed.done is False
+    assert fake_lambda.invocations_of("status") == []
+
+
+def test_errors_that_will_be_retried_are_not_fatal(fake_lambda):
+    backend = LambdaBackend()
+    render = started_render(backend, fake_lambda)
+    retried = {**remotion._fatal_error("Chunk 1 crashed"), "isFatal": False, "willRetry": True}
+    write_progress(fake_lambda, render, {"errors": [retried]})
+
+    assert backend.progress(render).fatal_error is None
+
+
+def test_a_render_past_the_functions_timeout_is_asked_of_the_status_routine(fake_lambda):
+    backend = LambdaBackend()
+    render = started_render(backend, fake_lambda, remotion.Progress(0.4))
+    advanced(fake_lambda, render)
+    document = read_progress(fake_lambda, render)
+    document["renderMetadata"]["startedDate"] -= 200_000  # 120 s function + 20 s slack ago
+    write_progress(fake_lambda, render, document)
+
+    progress = backend.progress(render)
+
+    assert progress.invocations == 1 and len(fake_lambda.invocations_of("status")) == 1
+
+
+# --- the status routine, when the progress file cannot be read -----------------------
+
+
+def status_only(backend, fake_lambda, *steps):
+    """A started render whose progress file is gone: only the status routine can tell."""
+    render = started_render(backend, fake_lambda, *steps)
+    fake_lambda.farm.s3.delete_object(Bucket=remotion.BUCKET, Key=f"renders/{render.farm_render_id}/progress.json")
+    return render
+
+
+def test_unreadable_progress_file_falls_back_to_the_status_routine(fake_lambda):
+    backend = LambdaBackend()
+    render = status_only(backend, fake_lambda, remotion.Progress(0.25), remotion.Done())
+
+    running = backend.progress(render)
+
+    assert (running.fraction, running.done, running.invocations) == (0.25, False, 1)
+    assert running.cost_currency == "USD" and running.estimated_cost > 0
 
 
 def test_throttled_status_is_transient(fake_lambda):
     backend = LambdaBackend(status_attempts=1)
-    render = started_render(backend, fake_lambda)
+    render = status_only(backend, fake_lambda)
     fake_lambda.throttle("status", 1)
 
     with pytest.raises(TransientBackendError, match="TooManyRequestsException"):
@@ -58,7 +111,7 @@ def test_throttled_status_is_transient(fake_lambda):
 
 def test_status_throttling_is_retried_by_boto(fake_lambda):
     backend = LambdaBackend(status_attempts=2)
-    render = started_render(backend, fake_lambda, remotion.Progress(0.6))
+    render = status_only(backend, fake_lambda, remotion.Progress(0.6))
     fake_lambda.throttle("status", 1)
 
     assert backend.progress(render).fraction == 0.6
@@ -69,7 +122,7 @@ def test_status_throttling_is_retried_by_boto(fake_lambda):
 def test_crashed_status_call_is_transient_and_polling_goes_on(fake_lambda):
     backend = LambdaBackend()
     crash = remotion.Crash("Task timed out after 120.00 seconds")
-    render = started_render(backend, fake_lambda, crash, remotion.Progress(0.7))
+    render = status_only(backend, fake_lambda, crash, remotion.Progress(0.7))
 
     with pytest.raises(TransientBackendError, match="Task timed out"):
         backend.progress(render)
@@ -91,7 +144,7 @@ def test_status_of_a_render_the_farm_does_not_know_is_fatal(fake_lambda):
 
 def test_status_version_mismatch_is_fatal(fake_lambda):
     backend = LambdaBackend()
-    render = started_render(backend, fake_lambda)
+    render = status_only(backend, fake_lambda)
     fake_lambda.farm.version = "4.0.600"  # the function was redeployed under us
 
     with pytest.raises(FatalBackendError) as caught:
@@ -99,6 +152,17 @@ def test_status_version_mismatch_is_fatal(fake_lambda):
 
     assert caught.value.code == "farm_misconfigured"
     assert caught.value.message.startswith("Version mismatch: When calling getRenderProgress()")
+
+
+def read_progress(fake_lambda, render):
+    key = f"renders/{render.farm_render_id}/progress.json"
+    return json.loads(fake_lambda.farm.s3.get_object(Bucket=remotion.BUCKET, Key=key)["Body"].read())
+
+
+def write_progress(fake_lambda, render, changes):
+    key = f"renders/{render.farm_render_id}/progress.json"
+    document = {**read_progress(fake_lambda, render), **changes}
+    fake_lambda.farm.s3.put_object(Bucket=remotion.BUCKET, Key=key, Body=json.dumps(document))
 
 
 # --- cancel, output ------------------------------------------------------------------
@@ -134,7 +198,7 @@ def test_cancel_of_a_render_started_without_cancellation_only_stops_tracking(fak
 def test_output_location_is_a_fresh_presigned_url_that_downloads(fake_lambda, settings):
     backend = LambdaBackend()
     render = started_render(backend, fake_lambda, remotion.Done())
-    done = backend.progress(render)
+    done = backend.progress(advanced(fake_lambda, render))
     render.output_bucket, render.output_key = done.output_bucket, done.output_key
 
     first = backend.output_location(render).redirect_url

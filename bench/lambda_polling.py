@@ -1,0 +1,344 @@
+"""How many live Lambda renders one worker box tracks, and how fast starts and webhooks land.
+
+Runs the real processes (a `polls` worker with a threads pool, a default-queue worker for
+starts, and a web server for webhooks) against bench/fast_farm.py, a fake Remotion Lambda
+and render bucket answering every call after 50 ms. Needs PostgreSQL and Redis:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/montage_bench REDIS_URL=redis://127.0.0.1:6379/3 \\
+        .venv/bin/python bench/lambda_polling.py [--renders 250,500,1000,2000] [--seconds 20]
+
+(`make bench-lambda` runs it.) Phase 1, per N: N renders in `rendering`, polled every 2 s
+(no webhooks, as today's clips), while new renders are requested 5 times a second:
+polls/s, poll lag (the extra time between two reads of a render's progress file, beyond
+2 s), worker CPU per poll, request -> farm start latency. Phase 2, with webhooks: renders
+that finish 3 s after their start, completion noticed after the farm finished, Lambda
+invocations per render. The figures go to stdout.
+"""
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+POLL_INTERVAL = 2.0
+WEBHOOK_SECRET = "bench-webhook-secret-0123456789abcdef"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--renders", default="250,500,1000,2000")
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured window per N")
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--poll-threads", type=int, default=32)
+    parser.add_argument("--poll-workers", type=int, default=2, help="threads-pool processes (one per core)")
+    parser.add_argument("--webhook-renders", type=int, default=40)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres") or not os.environ.get("REDIS_URL"):
+        sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark runs real worker processes.")
+
+    _create_database(os.environ["DATABASE_URL"])
+    farm_port = _free_port()
+    farm = subprocess.Popen([sys.executable, str(ROOT / "bench" / "fast_farm.py"), str(farm_port), str(args.latency)])
+    farm_url = f"http://127.0.0.1:{farm_port}"
+    os.environ.update(_farm_env(farm_url))
+    try:
+        _wait_for(farm_url + "/__stats")
+        bench = Bench(farm_url, args)
+        print(f"fake farm: {args.latency * 1000:.0f} ms per call; polls workers: {args.poll_workers} x "
+              f"{args.poll_threads} threads; {os.cpu_count()} CPUs, load average before: "
+              f"{os.getloadavg()[0]:.1f} (other processes compete for them)")
+        print(f"{'live':>6} {'polls/s':>8} {'lag p50':>8} {'lag p99':>8} {'lag max':>8} {'CPU/poll':>9} "
+              f"{'CPUs got':>8} {'start p50':>10} {'start p99':>10}")
+        rows = []
+        for count in [int(n) for n in args.renders.split(",")]:
+            row = bench.tracking(count)
+            rows.append(row)
+            print(f"{count:>6} {row['rate']:>8.0f} {row['lag50']:>7.2f}s {row['lag99']:>7.2f}s {row['lagmax']:>7.2f}s "
+                  f"{row['cpu'] * 1000:>7.2f}ms {row['cores']:>8.2f} {row['start50']:>9.3f}s {row['start99']:>9.3f}s "
+                  f"({row['started']}/{row['requested']} started)")
+        kept_up = [count for count, row in zip(args.renders.split(","), rows) if row["lag99"] < 1.0]
+        cpu = statistics.median(row["cpu"] for row in rows)
+        cores = max(row["cores"] for row in rows)
+        print(f"\nhighest N tracked with poll lag p99 < 1 s: {kept_up[-1] if kept_up else 'none of those tried'}")
+        print(f"bottleneck: CPU. {cpu * 1000:.1f} ms per poll in the polls workers (Celery task, two queries, one "
+              f"signed S3 GET), and they got at most {cores:.2f} of the {os.cpu_count()} CPUs. At that cost "
+              f"{os.cpu_count()} whole CPUs would top out near {os.cpu_count() / cpu:.0f} polls/s, "
+              f"{os.cpu_count() / cpu * POLL_INTERVAL:.0f} live renders at one poll per {POLL_INTERVAL:.0f} s")
+        bench.webhooks()
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
+    finally:
+        farm.terminate()
+        farm.wait()
+
+
+class Bench:
+    def __init__(self, farm_url, args):
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        self.farm_url = farm_url
+        self.args = args
+        self.user, self.clip = _owner_and_clip()
+
+    def tracking(self, count):
+        """N live renders polled every 2 s while new renders are requested."""
+        from renders.models import Render
+        from renders.tasks import poll_render
+
+        _reset()
+        ids = _live_renders(self.user, self.clip, count)
+        with Workers(self.args) as workers:
+            for index, render_id in enumerate(ids):
+                poll_render.apply_async((render_id, 1), countdown=POLL_INTERVAL * index / count, queue="polls")
+            time.sleep(POLL_INTERVAL * 3)  # warm up: every chain has run a few times
+            cpu_before, started = workers.cpu(), time.time()
+            requested = self._request_renders(self.args.seconds)
+            after, cpu_after = self._stats(), workers.cpu()
+            elapsed = time.time() - started
+        window = [t for reads in after["reads"].values() for t in reads if started <= t <= started + elapsed]
+        lags = [
+            later - earlier - POLL_INTERVAL
+            for reads in after["reads"].values()
+            for earlier, later in zip(reads, reads[1:])
+            if started <= later <= started + elapsed
+        ]
+        created = dict(Render.objects.filter(pk__in=requested).values_list("pk", "created_at"))
+        start_latency = [
+            after["starts"][f"montage-render-{pk}.mp4"] - created[pk].timestamp()
+            for pk in requested
+            if f"montage-render-{pk}.mp4" in after["starts"]
+        ]
+        return {
+            "rate": len(window) / elapsed,
+            "lag50": _percentile(lags, 50),
+            "lag99": _percentile(lags, 99),
+            "lagmax": max(lags, default=float("nan")),
+            "cpu": (cpu_after - cpu_before) / max(1, len(window)),
+            "cores": (cpu_after - cpu_before) / elapsed,
+            "start50": _percentile(start_latency, 50),
+            "start99": _percentile(start_latency, 99) if len(start_latency) == len(requested) else float("inf"),
+            "started": len(start_latency),
+            "requested": len(requested),
+        }
+
+    def webhooks(self):
+        """Renders that finish 3 s after starting, with webhooks: how soon each is complete."""
+        from renders.models import Render
+
+        _reset()
+        web_port = _free_port()
+        os.environ.update(
+            PUBLIC_BASE_URL=f"http://127.0.0.1:{web_port}", REMOTION_WEBHOOK_SECRET=WEBHOOK_SECRET
+        )
+        from django.conf import settings
+
+        settings.PUBLIC_BASE_URL, settings.REMOTION_WEBHOOK_SECRET = os.environ["PUBLIC_BASE_URL"], WEBHOOK_SECRET
+        _post(self.farm_url + "/__config", {"finish_after": 3.0})
+        web = _spawn([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{web_port}"])
+        try:
+            _wait_for(f"http://127.0.0.1:{web_port}/api/")
+            with Workers(self.args):
+                requested = self._request_renders(self.args.webhook_renders / 5)
+                deadline = time.time() + 30
+                while Render.objects.filter(pk__in=requested, status="complete").count() < len(requested):
+                    if time.time() > deadline:
+                        break
+                    time.sleep(0.2)
+        finally:
+            web.terminate()
+            web.wait()
+        stats = self._stats()
+        finished = stats["finished"]
+        renders = list(Render.objects.filter(pk__in=requested))
+        noticed = [
+            r.completed_at.timestamp() - finished[r.farm_render_id]
+            for r in renders
+            if r.status == "complete" and r.farm_render_id in finished
+        ]
+        invocations = [r.lambda_invocations for r in renders]
+        starts = sum(f"montage-render-{r.pk}.mp4" in stats["starts"] for r in renders)
+        print(
+            f"\nwebhooks: {len(noticed)}/{len(renders)} renders complete; noticed after the farm finished: "
+            f"p50 {_percentile(noticed, 50):.3f}s, p99 {_percentile(noticed, 99):.3f}s"
+        )
+        print(
+            f"Lambda invocations per render: {statistics.mean(invocations):.2f} "
+            f"(start invocations {starts}, status invocations in the whole run {stats['status_calls']})"
+        )
+
+    def _request_renders(self, seconds):
+        """Five render requests a second, through the same service as the API."""
+        from renders.services import render_request
+
+        requested, started = [], time.time()
+        while time.time() - started < seconds:
+            render = render_request(user=self.user, kind="clip", target=self.clip, size=(320, 180), skip_quota=True)
+            requested.append(render.pk)
+            time.sleep(max(0.0, started + len(requested) / 5 - time.time()))
+        time.sleep(1.0)  # the last start reaches the farm
+        return requested
+
+    def _stats(self):
+        with urllib.request.urlopen(self.farm_url + "/__stats") as response:
+            return json.loads(response.read())
+
+
+class Workers:
+    """The two worker processes of a box: polls (threads pool) and the default queue."""
+
+    def __init__(self, args):
+        celery = str(Path(sys.executable).with_name("celery"))
+        common = ["-A", "config", "worker", "--without-gossip", "--without-mingle", "--loglevel=WARNING"]
+        self.polls = args.poll_workers
+        self.commands = [
+            [celery, *common, "--queues=polls", f"--hostname=polls{n}@bench", "--pool=threads",
+             f"--concurrency={args.poll_threads}"]
+            for n in range(args.poll_workers)
+        ] + [[celery, *common, "--queues=celery", "--hostname=worker@bench", "--concurrency=2"]]
+
+    def __enter__(self):
+        from config.celery import app
+
+        self.processes = [_spawn(command) for command in self.commands]
+        names = {f"polls{n}@bench" for n in range(self.polls)} | {"worker@bench"}
+        deadline = time.time() + 120
+        while time.time() < deadline:  # every worker connected and consuming
+            if names <= {name for reply in app.control.ping(timeout=1.0) for name in reply}:
+                return self
+        raise RuntimeError("the workers did not start within 120 s")
+
+    def __exit__(self, *exc):
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait()
+
+    def cpu(self):
+        """CPU seconds used so far by the polls workers."""
+        total = 0
+        for process in self.processes[: self.polls]:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
+
+def _farm_env(farm_url):
+    return {
+        "RENDER_BACKEND": "lambda",
+        "REMOTION_AWS_REGION": "us-east-1",
+        "REMOTION_LAMBDA_FUNCTION_NAME": "remotion-render-4-0-527-mem2048mb-disk2048mb-120sec",
+        "REMOTION_SERVE_URL": "https://remotionlambda-useast1-benchfarm.s3.us-east-1.amazonaws.com/sites/m/index.html",
+        "AWS_ENDPOINT_URL_LAMBDA": farm_url,
+        "AWS_ENDPOINT_URL_S3": farm_url,
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "RENDER_DEADLINE_SECONDS": "3600",
+        "RENDER_STALE_AFTER_SECONDS": "600",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+
+
+def _owner_and_clip():
+    from django.contrib.auth import get_user_model
+
+    from clips.models import Clip
+
+    user, _ = get_user_model().objects.get_or_create(username="lambda-bench")
+    clip = Clip.objects.filter(owner=user).first() or Clip.objects.create(
+        owner=user, name="bench", code="export default () => null;", duration_in_frames=30, fps=30
+    )
+    return user, clip
+
+
+def _live_renders(user, clip, count):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from renders.models import Render
+
+    now = timezone.now()
+    rows = [
+        Render(owner=user, kind="clip", clip=clip, backend="lambda", status="rendering", composition_id="DynamicCode",
+               input_props={}, width=320, height=180, fps=30, duration_in_frames=30, farm_render_id=f"bench{i:06d}",
+               farm_bucket="remotionlambda-useast1-benchfarm", started_at=now, last_polled_at=now,
+               deadline_at=now + timedelta(hours=1), poll_seq=1)
+        for i in range(count)
+    ]
+    return [render.pk for render in Render.objects.bulk_create(rows, batch_size=500)]
+
+
+def _reset():
+    from config.celery import app
+    from renders.models import Render
+
+    Render.objects.filter(owner__username="lambda-bench").delete()
+    with app.connection_for_write() as conn:
+        for queue in ("celery", "polls"):
+            conn.default_channel.queue_purge(queue)
+
+
+def _create_database(url):
+    import dj_database_url
+    import psycopg
+
+    db = dj_database_url.parse(url)
+    admin = dict(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"] or None)
+    with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+
+
+def _spawn(command):
+    """A process of the box; its output goes to var/bench-lambda.log, not into the figures."""
+    log = ROOT / "var" / "bench-lambda.log"
+    log.parent.mkdir(exist_ok=True)
+    with open(log, "a") as output:
+        return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=output, stderr=subprocess.STDOUT)
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url, timeout=30):
+    deadline = time.time() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # answering, even if with an error status
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _post(url, body):
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")
+    urllib.request.urlopen(request).close()
+
+
+def _percentile(values, percent):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * percent / 100))]
+
+
+if __name__ == "__main__":
+    main()

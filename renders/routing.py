@@ -1,0 +1,26 @@
+"""Where and how often a render's poll runs: the one place that decides it.
+
+Lambda polls go to the `polls` queue (a threads-pool worker: they mostly wait on the
+network), so starts on the default queue never wait behind them. With webhooks
+configured the farm reports the end itself and polling only catches a lost webhook.
+"""
+from django.conf import settings
+
+from renders.limits import limits_for
+from renders.models import Render
+from renders.webhook_contract import webhooks_configured
+
+POLLS_QUEUE = "polls"
+DEFAULT_QUEUE = "celery"
+
+
+def poll_queue(render):
+    if render.backend == Render.Backend.LAMBDA:
+        return POLLS_QUEUE
+    return DEFAULT_QUEUE
+
+
+def poll_interval(render):
+    if render.backend == Render.Backend.LAMBDA and webhooks_configured():
+        return float(settings.RENDER_FALLBACK_POLL_SECONDS)
+    return limits_for(render.kind).poll_interval_seconds
