@@ -329,5 +329,19 @@ REMOTION_PROJECT_DIR = BASE_DIR / "remotion"
 REMOTION_BROWSER_EXECUTABLE = env_str("REMOTION_BROWSER_EXECUTABLE", None)
 LOCAL_RENDER_CONCURRENCY = env_int("LOCAL_RENDER_CONCURRENCY", 1, minimum=1)
 LOCAL_RENDER_DIR = DATA_DIR / "local-renders"
+# Sealing of local renders (README, "Running untrusted code"). Hosts (host or host:port)
+# a render may load images, fonts and media from, besides its own bundle; empty: none.
+RENDER_ASSET_HOSTS = env_list("RENDER_ASSET_HOSTS", [])
+# auto: own network namespace when the machine allows it and RENDER_ASSET_HOSTS is empty;
+# namespace: always (start-up of a render fails without one); off: never.
+RENDER_NETWORK_ISOLATION = env_choice("RENDER_NETWORK_ISOLATION", ("auto", "namespace", "off"), "auto")
+if RENDER_NETWORK_ISOLATION == "namespace" and RENDER_ASSET_HOSTS:
+    raise ImproperlyConfigured(
+        "RENDER_NETWORK_ISOLATION=namespace leaves no network for RENDER_ASSET_HOSTS: use auto or clear the hosts."
+    )
+# A render whose page makes no progress this long (an endless loop, a stuck frame) fails.
+RENDER_STALL_TIMEOUT_SECONDS = env_int("RENDER_STALL_TIMEOUT_SECONDS", 60, minimum=5)
+# V8 heap of a render's browser page: a runaway allocation fails that render only.
+RENDER_BROWSER_HEAP_MB = env_int("RENDER_BROWSER_HEAP_MB", 512, minimum=64)
 # Content-hashed Remotion bundles (rebuilt only when remotion/src or the lock file changes).
 LOCAL_RENDER_BUNDLE_DIR = Path(env_str("LOCAL_RENDER_BUNDLE_DIR", str(DATA_DIR / "remotion-bundles")))

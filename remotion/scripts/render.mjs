@@ -5,11 +5,14 @@
 // must end up in that file.
 //
 // Job: {compositionId, inputProps, outputPath, scratchPath, progressPath, browserExecutable,
-//       bundleRoot, timeoutInMilliseconds, expected?: {width, height, fps, durationInFrames}}
+//       bundleRoot, timeoutInMilliseconds, stallTimeoutSeconds, browserHeapMb, assetHosts,
+//       expected?: {width, height, fps, durationInFrames}}
 // The MP4 is written to scratchPath and appears at outputPath only when complete.
 import {openBrowser, renderMedia, selectComposition} from '@remotion/renderer';
 import fs from 'node:fs';
 import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {guardAssetDownloads} from './lib/asset-guard.mjs';
 import {ensureBundle} from './lib/bundle-cache.mjs';
 import {createProgressWriter} from './lib/progress.mjs';
 import {validateInputProps} from './lib/validate.mjs';
@@ -18,6 +21,7 @@ const jobPath = path.resolve(process.argv[2] ?? '');
 const job = JSON.parse(fs.readFileSync(jobPath, 'utf8'));
 const scratchOutput = job.scratchPath;
 const progress = createProgressWriter(job.progressPath);
+guardAssetDownloads(job.assetHosts);
 
 const end = (changes, exitCode) => {
   fs.rmSync(scratchOutput, {force: true});
@@ -38,6 +42,36 @@ process.on('uncaughtException', fail);
 process.on('unhandledRejection', fail);
 // Django cancels by signalling the whole process group; the browser goes with us.
 process.on('SIGTERM', () => end({stage: 'cancelled'}, 143));
+
+// Clip code that never returns (a top-level loop runs inside selectComposition, where no
+// Remotion timeout fires) or a frame that never finishes leaves the page silent. Node's
+// own event loop is not blocked by the page, so a timer here ends such a render.
+let lastProgressAt = Date.now();
+let framesSoFar = 0;
+const madeProgress = () => {
+  lastProgressAt = Date.now();
+  // Also a heartbeat for Django, which kills the render if Node itself goes silent.
+  progress.update({});
+};
+setInterval(() => {
+  const silentFor = (Date.now() - lastProgressAt) / 1000;
+  if (silentFor > job.stallTimeoutSeconds) {
+    fail(
+      new Error(
+        `The render stopped responding: no progress for ${job.stallTimeoutSeconds} s ` +
+          `(an endless loop or a frame that never finishes in the code?).`,
+      ),
+    );
+  }
+}, 1000).unref();
+
+// The sealed browser (scripts/sealed-browser.sh) reads these.
+const sealedBrowser = () => {
+  process.env.MONTAGE_BROWSER = job.browserExecutable;
+  process.env.MONTAGE_BROWSER_HEAP_MB = String(job.browserHeapMb);
+  process.env.MONTAGE_RESOLVER_RULES = ['MAP * ~NOTFOUND', 'EXCLUDE localhost', ...job.assetHosts.map((host) => `EXCLUDE ${host.replace(/:\d+$/, '')}`)].join(', ');
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), 'sealed-browser.sh');
+};
 
 // The snapshot Django validated (limits, quota) must be what gets rendered.
 const checkExpected = (composition) => {
@@ -68,19 +102,24 @@ const publish = (from, to) => {
 const render = async () => {
   validateInputProps(job.compositionId, job.inputProps);
   progress.update({stage: 'bundling', progress: 0});
-  const serveUrl = await ensureBundle(job.bundleRoot);
+  const serveUrl = await ensureBundle(job.bundleRoot, {onProgress: madeProgress});
 
   progress.update({stage: 'rendering', progress: 0, renderedFrames: 0, encodedFrames: 0});
+  madeProgress();
+  const browserExecutable = sealedBrowser();
   const common = {
     serveUrl,
     inputProps: job.inputProps,
-    browserExecutable: job.browserExecutable,
+    browserExecutable,
+    // The page's policy admits these hosts besides the bundle (src/seal.ts).
+    envVariables: {MONTAGE_ASSET_HOSTS: job.assetHosts.join(',')},
     timeoutInMilliseconds: job.timeoutInMilliseconds,
     logLevel: 'error',
   };
-  const browser = await openBrowser('chrome', {browserExecutable: job.browserExecutable, logLevel: 'error'});
+  const browser = await openBrowser('chrome', {browserExecutable, logLevel: 'error'});
   try {
     const composition = await selectComposition({...common, id: job.compositionId, puppeteerInstance: browser});
+    madeProgress();
     checkExpected(composition);
     progress.update({totalFrames: composition.durationInFrames});
     await renderMedia({
@@ -90,8 +129,13 @@ const render = async () => {
       codec: 'h264',
       outputLocation: scratchOutput,
       concurrency: 1,
-      onProgress: ({progress: fraction, renderedFrames, encodedFrames}) =>
-        progress.update({progress: fraction, renderedFrames, encodedFrames}),
+      onProgress: ({progress: fraction, renderedFrames, encodedFrames}) => {
+        if (renderedFrames + encodedFrames > framesSoFar) {
+          framesSoFar = renderedFrames + encodedFrames;
+          madeProgress();
+        }
+        progress.update({progress: fraction, renderedFrames, encodedFrames});
+      },
     });
   } finally {
     await browser.close({silent: true});

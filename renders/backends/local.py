@@ -13,11 +13,12 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from django.conf import settings
 
-from renders.backends import local_process
+from renders.backends import local_process, sandbox
 from renders.backends.base import (
     BackendNotConfigured,
     CancelOutcome,
@@ -36,6 +37,9 @@ DEFAULT_BROWSER = "/usr/bin/chromium-headless-shell"
 CANCEL_GRACE_SECONDS = 5.0
 # Enough of the log's end to hold Node's last error and its stack.
 LOG_TAIL_BYTES = 16 * 1024
+# The render script fails a silent page itself after RENDER_STALL_TIMEOUT_SECONDS; this
+# much later the poll assumes Node itself is stuck and kills the whole render.
+STALL_GRACE_SECONDS = 30
 
 
 class LocalBackend(RenderBackend):
@@ -69,10 +73,11 @@ class LocalBackend(RenderBackend):
         paths.job.write_text(json.dumps(_job(render, paths)))
         try:
             pid = local_process.launch(
-                [_node(), str(_project_dir() / "scripts" / "render.mjs"), str(paths.job)],
+                sandbox.wrap([_node(), str(_project_dir() / "scripts" / "render.mjs"), str(paths.job)]),
                 job_path=paths.job,
                 log_path=paths.log,
                 cwd=_project_dir(),
+                env=sandbox.render_environment(paths.work),
             )
         except OSError as err:
             if err.errno in (errno.EAGAIN, errno.ENOMEM):
@@ -84,15 +89,22 @@ class LocalBackend(RenderBackend):
         paths = _Paths(render)
         state = _read_state(paths.progress)
         if _is_final(state):
-            return _outcome(render, state)
+            return _finish(render, paths, state)
         if local_process.is_running(_pid(render), paths.job):
+            if _silent_for(paths) > settings.RENDER_STALL_TIMEOUT_SECONDS + STALL_GRACE_SECONDS:
+                _clean_up(paths)
+                return RenderProgress(
+                    fraction=state.get("progress", 0.0),
+                    fatal_error=f"The render stopped responding: no progress for "
+                    f"{settings.RENDER_STALL_TIMEOUT_SECONDS + STALL_GRACE_SECONDS} s; it was stopped.",
+                )
             return RenderProgress(fraction=state.get("progress", 0.0))
         # It may have written its final state just before exiting.
         state = _read_state(paths.progress)
         if _is_final(state):
-            return _outcome(render, state)
+            return _finish(render, paths, state)
         # Killed or crashed before it could say so: its browser may still be running.
-        local_process.kill_leftovers(paths.job)
+        _clean_up(paths)
         return RenderProgress(
             fraction=state.get("progress", 0.0),
             fatal_error=f"The render process stopped without finishing: {_last_error_line(paths.log)}",
@@ -166,6 +178,7 @@ def build_bundle(root=None):
 class _Paths:
     def __init__(self, render):
         self.work = Path(settings.LOCAL_RENDER_DIR).resolve() / str(render.pk)
+        self.tmp = self.work / "tmp"
         self.job = self.work / "job.json"
         self.progress = self.work / "progress.json"
         self.log = self.work / "render.log"
@@ -186,6 +199,9 @@ def _job(render, paths):
         "bundleRoot": str(bundle_root()),
         # Remotion's delayRender timeout in the page, not a limit on the whole render.
         "timeoutInMilliseconds": limits_for(render.kind).browser_timeout_seconds * 1000,
+        "stallTimeoutSeconds": settings.RENDER_STALL_TIMEOUT_SECONDS,
+        "browserHeapMb": settings.RENDER_BROWSER_HEAP_MB,
+        "assetHosts": settings.RENDER_ASSET_HOSTS,
         # The script refuses to render anything other than what was checked and charged.
         "expected": {
             "width": render.width,
@@ -194,6 +210,29 @@ def _job(render, paths):
             "durationInFrames": render.duration_in_frames,
         },
     }
+
+
+def _finish(render, paths, state):
+    # Node exits right after writing a final state, but a browser it could not close
+    # (a page stuck in a loop, a crash) lives on in its own process group.
+    _clean_up(paths)
+    return _outcome(render, state)
+
+
+def _clean_up(paths):
+    """No process of the render left, and no browser profile or downloads."""
+    local_process.kill_leftovers(paths.job)
+    shutil.rmtree(paths.tmp, ignore_errors=True)
+
+
+def _silent_for(paths):
+    """Seconds since the render last wrote progress (or, before that, since its start)."""
+    for path in (paths.progress, paths.job):
+        try:
+            return time.time() - path.stat().st_mtime
+        except FileNotFoundError:
+            continue
+    return 0.0
 
 
 def _outcome(render, state):

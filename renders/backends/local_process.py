@@ -16,13 +16,14 @@ from pathlib import Path
 MARKER = "MONTAGE_LOCAL_RENDER_JOB"
 
 
-def launch(argv, *, job_path, log_path, cwd):
-    """Start `argv` in a new session with its output appended to `log_path`; returns the pid."""
+def launch(argv, *, job_path, log_path, cwd, env):
+    """Start `argv` in a new session with exactly `env` (plus the marker) and its output
+    appended to `log_path`; returns the pid."""
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
             argv,
             cwd=cwd,
-            env={**os.environ, MARKER: str(job_path)},
+            env={**env, MARKER: str(job_path)},
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

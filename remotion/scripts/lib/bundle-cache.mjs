@@ -40,6 +40,13 @@ const removeStaleBundles = (bundleRoot, keep) => {
   }
 };
 
+// Remotion writes the project's absolute folder into the page (window.remotion_cwd, only
+// used by the Studio to shorten stack traces); the render's page has no business knowing it.
+const withoutServerPaths = (indexHtml) => {
+  const html = fs.readFileSync(indexHtml, 'utf8');
+  fs.writeFileSync(indexHtml, html.replace(/window\.remotion_cwd = "[^"]*";/, 'window.remotion_cwd = null;'));
+};
+
 // Returns the bundle folder (a serve URL for selectComposition/renderMedia), building it
 // first if needed. Concurrent callers may both build; each builds into its own temporary
 // folder and the first rename wins, so nobody ever serves a half-written bundle.
@@ -60,6 +67,7 @@ export const ensureBundle = async (bundleRoot, {onProgress = () => {}} = {}) => 
       enableCaching: false,
       onProgress: (percent) => onProgress(percent / 100),
     });
+    withoutServerPaths(path.join(tmp, 'index.html'));
     fs.renameSync(tmp, final);
   } catch (err) {
     fs.rmSync(tmp, {recursive: true, force: true});
