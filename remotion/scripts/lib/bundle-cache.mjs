@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {webpackOverride} from './webpack-override.mjs';
 
 const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SRC_DIR = path.join(PROJECT_DIR, 'src');
@@ -24,7 +25,12 @@ const listFiles = (dir) =>
 export const bundleHash = () => {
   const hash = crypto.createHash('sha256');
   // This file is included: how the bundle is built is part of what it is.
-  const inputs = [...listFiles(SRC_DIR), path.join(PROJECT_DIR, 'package-lock.json'), fileURLToPath(import.meta.url)];
+  const inputs = [
+    ...listFiles(SRC_DIR),
+    path.join(PROJECT_DIR, 'package-lock.json'),
+    fileURLToPath(import.meta.url),
+    fileURLToPath(new URL('./webpack-override.mjs', import.meta.url)),
+  ];
   for (const file of inputs) {
     hash.update(path.relative(PROJECT_DIR, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   }
@@ -65,6 +71,7 @@ export const ensureBundle = async (bundleRoot, {onProgress = () => {}} = {}) => 
       // webpack's cache lives in node_modules and is shared by concurrent builds; a
       // rebuild happens only when the sources change, so the cold build is affordable.
       enableCaching: false,
+      webpackOverride,
       onProgress: (percent) => onProgress(percent / 100),
     });
     withoutServerPaths(path.join(tmp, 'index.html'));
