@@ -341,7 +341,8 @@ if RENDER_NETWORK_ISOLATION == "namespace" and RENDER_ASSET_HOSTS:
     )
 # A render whose page makes no progress this long (an endless loop, a stuck frame) fails.
 RENDER_STALL_TIMEOUT_SECONDS = env_int("RENDER_STALL_TIMEOUT_SECONDS", 60, minimum=5)
-# V8 heap of a render's browser page: a runaway allocation fails that render only.
-RENDER_BROWSER_HEAP_MB = env_int("RENDER_BROWSER_HEAP_MB", 512, minimum=64)
+# Memory of each process of a local render's browser (data segment; the page's V8 heap
+# gets half): a runaway allocation fails that render only.
+RENDER_BROWSER_MEMORY_MB = env_int("RENDER_BROWSER_MEMORY_MB", 2048, minimum=256)
 # Content-hashed Remotion bundles (rebuilt only when remotion/src or the lock file changes).
 LOCAL_RENDER_BUNDLE_DIR = Path(env_str("LOCAL_RENDER_BUNDLE_DIR", str(DATA_DIR / "remotion-bundles")))

@@ -5,7 +5,7 @@
 // must end up in that file.
 //
 // Job: {compositionId, inputProps, outputPath, scratchPath, progressPath, browserExecutable,
-//       bundleRoot, timeoutInMilliseconds, stallTimeoutSeconds, browserHeapMb, assetHosts,
+//       bundleRoot, timeoutInMilliseconds, stallTimeoutSeconds, browserMemoryMb, assetHosts,
 //       expected?: {width, height, fps, durationInFrames}}
 // The MP4 is written to scratchPath and appears at outputPath only when complete.
 import {openBrowser, renderMedia, selectComposition} from '@remotion/renderer';
@@ -68,7 +68,7 @@ setInterval(() => {
 // The sealed browser (scripts/sealed-browser.sh) reads these.
 const sealedBrowser = () => {
   process.env.MONTAGE_BROWSER = job.browserExecutable;
-  process.env.MONTAGE_BROWSER_HEAP_MB = String(job.browserHeapMb);
+  process.env.MONTAGE_BROWSER_MEMORY_MB = String(job.browserMemoryMb);
   process.env.MONTAGE_RESOLVER_RULES = ['MAP * ~NOTFOUND', 'EXCLUDE localhost', ...job.assetHosts.map((host) => `EXCLUDE ${host.replace(/:\d+$/, '')}`)].join(', ');
   return path.join(path.dirname(fileURLToPath(import.meta.url)), 'sealed-browser.sh');
 };

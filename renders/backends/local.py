@@ -200,7 +200,7 @@ def _job(render, paths):
         # Remotion's delayRender timeout in the page, not a limit on the whole render.
         "timeoutInMilliseconds": limits_for(render.kind).browser_timeout_seconds * 1000,
         "stallTimeoutSeconds": settings.RENDER_STALL_TIMEOUT_SECONDS,
-        "browserHeapMb": settings.RENDER_BROWSER_HEAP_MB,
+        "browserMemoryMb": settings.RENDER_BROWSER_MEMORY_MB,
         "assetHosts": settings.RENDER_ASSET_HOSTS,
         # The script refuses to render anything other than what was checked and charged.
         "expected": {

@@ -155,21 +155,28 @@ def test_a_page_that_stops_responding_fails_within_the_stall_timeout(local_backe
     assert render_pids(job_path(render)) == []
 
 
-def test_a_runaway_allocation_fails_that_render_only(local_backend, settings):
-    settings.RENDER_BROWSER_HEAP_MB = 128
-    code = """import {AbsoluteFill} from 'remotion';
-const hoard = [];
-export default () => { for (;;) { hoard.push(new Array(1e6).fill(hoard.length)); } };
-"""
-    greedy = start(local_backend, clip_render(code, frames=2))
+# JS objects fill the V8 heap; ArrayBuffers live outside it and meet the data limit.
+RUNAWAY = {
+    "js_heap": ("new Array(1e6).fill(hoard.length)", "Page crashed"),
+    "array_buffers": ("new Uint8Array(5e7).fill(1)", "Array buffer allocation failed"),
+}
 
-    progress = wait_final(local_backend, greedy, timeout=60)
+
+@pytest.mark.parametrize("name", RUNAWAY)
+def test_a_runaway_allocation_fails_that_render_only(local_backend, settings, fast_stall, name):
+    settings.RENDER_BROWSER_MEMORY_MB = 512
+    allocation, message = RUNAWAY[name]
+    code = f"""import {{AbsoluteFill}} from 'remotion';
+const hoard = [];
+export default () => {{ for (;;) {{ hoard.push({allocation}); }} }};
+"""
+    render = start(local_backend, clip_render(code, frames=2))
+
+    progress = wait_final(local_backend, render, timeout=STALL_SECONDS + 30)
 
     assert_readable_failure(progress)
-    assert render_pids(job_path(greedy)) == []
-    # The machine is fine: the next render completes.
-    normal = start(local_backend, clip_render("export default () => null;\n", frames=2))
-    assert wait_final(local_backend, normal).done
+    assert message in progress.fatal_error
+    assert render_pids(job_path(render)) == []
 
 
 def test_a_render_process_sees_none_of_djangos_secrets(local_backend, monkeypatch):
