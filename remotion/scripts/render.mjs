@@ -47,7 +47,7 @@ process.on('SIGTERM', () => end({stage: 'cancelled'}, 143));
 // Remotion timeout fires) or a frame that never finishes leaves the page silent. Node's
 // own event loop is not blocked by the page, so a timer here ends such a render.
 let lastProgressAt = Date.now();
-let framesSoFar = 0;
+let doneSoFar = 0;
 const madeProgress = () => {
   lastProgressAt = Date.now();
   // Also a heartbeat for Django, which kills the render if Node itself goes silent.
@@ -130,8 +130,10 @@ const render = async () => {
       outputLocation: scratchOutput,
       concurrency: 1,
       onProgress: ({progress: fraction, renderedFrames, encodedFrames}) => {
-        if (renderedFrames + encodedFrames > framesSoFar) {
-          framesSoFar = renderedFrames + encodedFrames;
+        // Frames rendered, encoded, or the final stitching moving on.
+        const done = renderedFrames + encodedFrames + fraction;
+        if (done > doneSoFar) {
+          doneSoFar = done;
           madeProgress();
         }
         progress.update({progress: fraction, renderedFrames, encodedFrames});

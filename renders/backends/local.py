@@ -114,6 +114,7 @@ class LocalBackend(RenderBackend):
         paths = _Paths(render)
         local_process.stop(_pid(render), paths.job, grace_seconds=CANCEL_GRACE_SECONDS)
         paths.scratch.unlink(missing_ok=True)
+        shutil.rmtree(paths.tmp, ignore_errors=True)
         return CancelOutcome(stopped=True)
 
     def delete_output(self, render):

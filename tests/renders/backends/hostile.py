@@ -28,7 +28,6 @@ PROBES = {
     "iframe": "new Promise((r) => { const f = document.createElement('iframe'); f.src = L + '/iframe'; document.body.appendChild(f); setTimeout(() => { try { r(f.contentDocument && f.contentDocument.body.innerText.includes('secret') ? 'leak' : 'sent'); } catch (e) { r('sent'); } }, 800); })",
     "script_tag": "new Promise((r) => { const s = document.createElement('script'); s.src = L + '/script_tag'; s.onload = () => r('leak'); s.onerror = () => r('blocked'); document.head.appendChild(s); })",
     "window_open": "Promise.resolve(window.open(L + '/window_open') ? 'leak' : 'blocked')",
-    "popup_via_frame": "new Promise((r) => { const f = document.createElement('iframe'); document.body.appendChild(f); try { r(f.contentWindow.open(L + '/popup_via_frame') ? 'sent' : 'blocked'); } catch (e) { r('blocked'); } })",
     "form_submit": "new Promise((r) => { const f = document.createElement('form'); f.action = L + '/form_submit'; f.method = 'POST'; f.target = '_blank'; document.body.appendChild(f); f.submit(); setTimeout(() => r('sent'), 800); })",
     "dynamic_import": "new Function('u', 'return import(u)')(L + '/dynamic_import').then(() => 'leak', () => 'blocked')",
     "worker": "new Promise((r) => { try { const w = new Worker(URL.createObjectURL(new Blob([`fetch('${L}/worker')`]))); w.onerror = () => r('blocked'); setTimeout(() => r('sent'), 800); } catch (e) { r('blocked'); } })",
@@ -37,9 +36,11 @@ PROBES = {
     "proxy_external": "new Promise((r) => { const i = new Image(); i.onload = () => r('leak'); i.onerror = () => r('blocked'); i.src = P + '/proxy?src=' + encodeURIComponent('https://example.com/video.mp4') + '&time=0&transparent=false&toneMapped=false'; })",
     "webpack_require": "new Promise((r) => { const key = Object.keys(self).find((k) => k.startsWith('webpackChunk')); let req = null; if (key) { self[key].push([[Symbol('probe')], {}, (q) => { req = q; }]); } if (!req || !req.l) { r('blocked'); return; } req.l(L + '/webpack_require', (ev) => r(ev.type === 'load' ? 'leak' : 'blocked'), 'probe'); })",
 }
-# Probes the page's own policy cannot stop (Chromium has no navigate-to): only the network
-# namespace (or, by name, the browser's host resolver) keeps them off the network.
+# Probes the page's own policy cannot stop (Chromium has no navigate-to, and a new frame
+# has a window.open of its own): the network namespace, or the browser's host resolver,
+# keeps them off the network.
 NAVIGATION_PROBES = {
+    "popup_via_frame": "new Promise((r) => { const f = document.createElement('iframe'); document.body.appendChild(f); try { r(f.contentWindow.open(L + '/popup_via_frame') ? 'sent' : 'blocked'); } catch (e) { r('blocked'); } })",
     "anchor_popup": "new Promise((r) => { const a = document.createElement('a'); a.href = L + '/anchor_popup'; a.target = '_blank'; document.body.appendChild(a); a.click(); setTimeout(() => r('sent'), 800); })",
 }
 PROBE_TIMEOUT_MS = 3000

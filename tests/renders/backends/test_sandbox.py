@@ -81,10 +81,12 @@ def test_every_probe_reaches_nothing_in_the_default_configuration(local_backend,
 
 
 def test_the_page_policy_alone_blocks_every_subresource_probe(local_backend, settings, listener):
-    """Without the namespace, the listener is reachable: the bundle's policy, the closed
-    window.open and Node's download guard are what stop each probe."""
+    """Without the namespace and named `localhost` (which the browser's host resolver must
+    let through: Remotion's own server is there), the listener is reachable: the bundle's
+    policy, the closed window.open and Node's download guard are what stop each probe."""
     settings.RENDER_NETWORK_ISOLATION = "off"
-    render = start(local_backend, clip_render(probe_clip(listener.origin, PROBES), frames=2))
+    origin = listener.origin.replace("127.0.0.1", "localhost")
+    render = start(local_backend, clip_render(probe_clip(origin, PROBES), frames=2))
 
     progress = wait_final(local_backend, render)
 
