@@ -124,3 +124,9 @@ def test_webhook_settings_are_checked_at_start_up(env, message):
     result = _manage("check", **env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_network_namespace_cannot_be_required_together_with_asset_hosts():
+    result = _manage("check", RENDER_NETWORK_ISOLATION="namespace", RENDER_ASSET_HOSTS="cdn.example.com")
+    assert result.returncode != 0
+    assert "RENDER_NETWORK_ISOLATION=namespace leaves no network for RENDER_ASSET_HOSTS" in result.stderr

@@ -12,6 +12,8 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SECRET = "montage-listener-secret-7f3a9c"
+# What the listener answers for *.svg: a legitimate asset when its host is allowed.
+RED_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect width="16" height="16" fill="#ff0000"/></svg>'
 
 # JavaScript expressions evaluating to a Promise of 'leak' | 'blocked' | 'sent'. `L` is
 # the listener's origin, `P` the page's own origin. Each probe requests a path of its
@@ -88,7 +90,8 @@ def probe_clip(listener_origin, probes):
 
 class Listener:
     """An HTTP server on another local port that counts connections and requests per path
-    and answers everything with the secret (CORS open, so a browser would let it be read)."""
+    and answers everything with the secret (CORS open, so a browser would let it be read),
+    except *.svg paths: a red square."""
 
     def __init__(self):
         self.connections = 0
@@ -100,10 +103,11 @@ class Listener:
             def _answer(self):
                 with listener._lock:
                     listener.hits[self.path.split("?")[0].strip("/")] += 1
-                body = json.dumps({"secret": SECRET}).encode()
+                svg = self.path.endswith(".svg")
+                body = RED_SVG if svg else json.dumps({"secret": SECRET}).encode()
                 self.send_response(200)
                 self.send_header("Access-Control-Allow-Origin", "*")
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "image/svg+xml" if svg else "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

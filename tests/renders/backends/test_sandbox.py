@@ -13,7 +13,7 @@ import pytest
 from renders.backends import local as local_module
 from renders.backends import sandbox
 from renders.backends.local_process import MARKER, render_pids
-from tests.local_render import clip_render, decoded_frames, start, wait_final, wait_until
+from tests.local_render import centre_rgb, clip_render, decoded_frames, start, wait_final, wait_until
 from tests.renders.backends.hostile import NAVIGATION_PROBES, PROBES, SECRET, Listener, probe_clip
 
 pytestmark = [pytest.mark.django_db, pytest.mark.render]
@@ -94,6 +94,23 @@ def test_the_page_policy_alone_blocks_every_subresource_probe(local_backend, set
     outcomes = probe_outcomes(settings, render, PROBES)
     assert {name: outcome for name, outcome in outcomes.items() if outcome not in ("blocked", "sent")} == {}
     assert (listener.connections, dict(listener.hits)) == (0, {})
+
+
+def test_images_from_an_allowed_asset_host_still_render(local_backend, settings, listener):
+    host = listener.origin.removeprefix("http://")
+    settings.RENDER_ASSET_HOSTS = [host]
+    assert not sandbox.uses_network_namespace()
+    code = f"""import {{AbsoluteFill, Img}} from 'remotion';
+export default () => <AbsoluteFill><Img src="{listener.origin}/red.svg" style={{{{width: '100%', height: '100%'}}}} /></AbsoluteFill>;
+"""
+    render = start(local_backend, clip_render(code, frames=2))
+
+    progress = wait_final(local_backend, render)
+
+    assert progress.fatal_error is None
+    red, green, blue = centre_rgb(decoded_frames(output_path(settings, render))[0][0])
+    assert red > 200 and green < 60 and blue < 60
+    assert listener.hits["red.svg"] >= 1
 
 
 # Media Remotion itself fetches through Node: <OffthreadVideo> through the /proxy route
