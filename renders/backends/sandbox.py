@@ -11,6 +11,7 @@ guard (remotion/src/seal.ts, scripts/sealed-browser.sh, scripts/lib/asset-guard.
 the lock.
 """
 import functools
+import logging
 import os
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from django.conf import settings
 
 from renders.backends.base import BackendNotConfigured
 
+logger = logging.getLogger(__name__)
 LOOPBACK_EXEC = Path(__file__).with_name("loopback_exec.py")
 # Enough for Node, Chromium and ffmpeg to start: nothing of Django's own environment.
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -65,6 +67,10 @@ def wrap(argv):
 def _namespace_available():
     unshare = shutil.which("unshare")
     if not unshare:
+        logger.warning("Local renders run without a network namespace: no `unshare` on PATH (util-linux).")
         return False
     probe = [unshare, "--net", "--map-root-user", sys.executable, "-I", "-S", str(LOOPBACK_EXEC), "true"]
-    return subprocess.run(probe, capture_output=True, timeout=10, env={"PATH": SAFE_PATH}).returncode == 0
+    result = subprocess.run(probe, capture_output=True, text=True, timeout=10, env={"PATH": SAFE_PATH})
+    if result.returncode != 0:
+        logger.warning("Local renders run without a network namespace: %s", result.stderr.strip())
+    return result.returncode == 0

@@ -5,6 +5,8 @@ time with no process left, and a render process sees none of Django's secrets.
 Render rows are made directly (tests/local_render.py), as if the code had got past the
 checks on save: the render-time seal must hold on its own.
 """
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -35,6 +37,10 @@ def fast_stall(settings):
 
 def job_path(render):
     return local_module._Paths(render).job
+
+
+def pid_of(render):
+    return int(render.farm_render_id.rsplit("-", 1)[1])
 
 
 def output_path(settings, render):
@@ -171,6 +177,20 @@ def test_a_page_that_stops_responding_fails_within_the_stall_timeout(local_backe
     assert "stopped responding" in progress.fatal_error
     # The timer fires after STALL_SECONDS of silence; the rest is start-up and shutdown.
     assert time.monotonic() - started < STALL_SECONDS + 20
+    assert render_pids(job_path(render)) == []
+
+
+def test_a_render_whose_node_process_goes_silent_is_killed_by_the_poll(local_backend, settings, fast_stall):
+    render = start(local_backend, clip_render("export default () => null;\n", frames=300))
+    wait_until(local_backend, render, lambda progress: progress.fraction > 0)
+    # Node frozen: its own stall timer cannot fire; the progress file last changed long ago.
+    os.kill(pid_of(render), signal.SIGSTOP)
+    silent_since = time.time() - (STALL_SECONDS + local_module.STALL_GRACE_SECONDS + 1)
+    os.utime(local_module._Paths(render).progress, (silent_since, silent_since))
+
+    progress = local_backend.progress(render)
+
+    assert "stopped responding" in progress.fatal_error
     assert render_pids(job_path(render)) == []
 
 
