@@ -69,7 +69,8 @@ setInterval(() => {
 const sealedBrowser = () => {
   process.env.MONTAGE_BROWSER = job.browserExecutable;
   process.env.MONTAGE_BROWSER_MEMORY_MB = String(job.browserMemoryMb);
-  process.env.MONTAGE_RESOLVER_RULES = ['MAP * ~NOTFOUND', 'EXCLUDE localhost', ...job.assetHosts.map((host) => `EXCLUDE ${host.replace(/:\d+$/, '')}`)].join(', ');
+  const assetNames = job.assetHosts.map((host) => host.replace(/:\d+$/, ''));
+  process.env.MONTAGE_RESOLVER_RULES = ['MAP * ~NOTFOUND', 'EXCLUDE localhost', ...assetNames.map((name) => `EXCLUDE ${name}`)].join(', ');
   return path.join(path.dirname(fileURLToPath(import.meta.url)), 'sealed-browser.sh');
 };
 

@@ -4,9 +4,10 @@ shape as Lambda: `start` returns at once and `progress` is polled.
 
 Per render, LOCAL_RENDER_DIR/<pk>/ holds job.json (what to render), progress.json
 (written atomically by the script: stage bundling|rendering|done|error|cancelled,
-progress 0..1, renderedFrames, encodedFrames, totalFrames, error, outputSize) and
-render.log (the process's stdout and stderr). The MP4 appears at MEDIA_ROOT/renders/<pk>.mp4
-only once complete.
+progress 0..1, renderedFrames, encodedFrames, totalFrames, error, outputSize),
+render.log (the process's stdout and stderr) and tmp/ (the process's HOME and TMPDIR:
+browser profile, downloads; removed when the render ends). The MP4 appears at
+MEDIA_ROOT/renders/<pk>.mp4 only once complete. How the process is sealed: sandbox.py.
 """
 import errno
 import json
@@ -52,6 +53,7 @@ class LocalBackend(RenderBackend):
     def check_configured(self):
         _node()
         browser_executable()
+        sandbox.uses_network_namespace()
         if not (_project_dir() / "node_modules" / "@remotion" / "renderer").is_dir():
             raise BackendNotConfigured(
                 f"The Remotion project's packages are not installed: run `make setup` "
