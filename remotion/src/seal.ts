@@ -3,9 +3,10 @@
 // (the policy travels inside the bundle, not in a server or a deploy step).
 //
 // The policy lets the page load only its own bundle's assets, data: and blob: URLs, and
-// the hosts the render was given (RENDER_ASSET_HOSTS, passed as Remotion env variable
-// MONTAGE_ASSET_HOSTS). A policy added by a <meta> element cannot be loosened or removed
-// by later code: removing the element keeps it, and a second policy only narrows.
+// the hosts the render was given (RENDER_ASSET_HOSTS, passed as the Remotion env variable
+// named in renders/backends/base.py). A policy added by a <meta> element cannot be
+// loosened or removed by later code: removing the element keeps it, and a second policy
+// only narrows.
 // It does not stop navigation or popups (Chromium has no navigate-to); window.open is
 // closed below, the rest is the network namespace's job on the local backend.
 
@@ -14,7 +15,7 @@ type SealedWindow = Window & {
   remotion_envVariables?: string;
 };
 
-export const ASSET_HOSTS_VARIABLE = 'MONTAGE_ASSET_HOSTS';
+const ASSET_HOSTS_VARIABLE = 'MONTAGE_ASSET_HOSTS';
 
 const assetHosts = (win: SealedWindow): string[] => {
   try {
@@ -29,7 +30,7 @@ const assetHosts = (win: SealedWindow): string[] => {
   }
 };
 
-export const contentSecurityPolicy = (bundleBase: string, hosts: string[]): string => {
+const contentSecurityPolicy = (bundleBase: string, hosts: string[]): string => {
   const allowed = [bundleBase, 'data:', 'blob:', ...hosts.flatMap((host) => [`https://${host}`, `http://${host}`])];
   return [
     "default-src 'none'",

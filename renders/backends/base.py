@@ -24,6 +24,11 @@ def failure_code(message, frames_rendered):
     return RENDER_FAILED
 
 
+# The Remotion env variable that tells the page which hosts besides its bundle it may load
+# images, fonts and media from (RENDER_ASSET_HOSTS); read by remotion/src/seal.ts.
+ASSET_HOSTS_VARIABLE = "MONTAGE_ASSET_HOSTS"
+
+
 class BackendError(Exception):
     """Base class; never raised directly."""
 

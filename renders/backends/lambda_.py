@@ -22,6 +22,7 @@ from remotion_lambda.exception import RemotionInvalidArgumentException
 from renders import webhook_contract
 from renders.backends import lambda_clients, lambda_errors
 from renders.backends.base import (
+    ASSET_HOSTS_VARIABLE,
     BackendNotConfigured,
     CancelOutcome,
     OutputLocation,
@@ -94,6 +95,8 @@ class LambdaBackend(RenderBackend):
             # The bucket then expires the render's files itself, even if our sweep never runs.
             delete_after=_DELETE_AFTER.get(settings.RENDER_RETENTION_DAYS),
             webhook=_webhook(render),
+            # The page's Content-Security-Policy admits these hosts besides the site.
+            env_variables={ASSET_HOSTS_VARIABLE: ",".join(settings.RENDER_ASSET_HOSTS)},
         )
         try:
             response = self._client(start=True).render_media_on_lambda(params)

@@ -1,6 +1,7 @@
 """Starting renders on the Lambda backend, through real boto3 over HTTP to the fake
 Remotion Lambda (and moto S3), and its configuration check."""
 import json
+from pathlib import Path
 
 import boto3
 import pytest
@@ -13,6 +14,7 @@ from renders.backends import (
     TransientBackendError,
     get_backend,
 )
+from renders.backends.base import ASSET_HOSTS_VARIABLE
 from renders.backends.lambda_ import LambdaBackend
 from tests.fakes import remotion_farm as remotion
 from tests.renders.backends.lambda_support import CLIP_PROPS, make_render
@@ -55,6 +57,17 @@ def test_start_sends_the_official_clients_payload(fake_lambda):
     assert payload["downloadBehavior"] == {"type": "download", "fileName": "montage-render-41.mp4"}
     assert started.farm_render_id in fake_lambda.farm.renders
     assert started.farm_bucket == remotion.BUCKET
+
+
+def test_start_tells_the_page_its_asset_hosts(fake_lambda, settings):
+    settings.RENDER_ASSET_HOSTS = ["cdn.example.com", "fonts.example.com:8443"]
+
+    LambdaBackend().start(make_render())
+
+    env = only_start_payload(fake_lambda)["envVariables"]
+    assert env == {ASSET_HOSTS_VARIABLE: "cdn.example.com,fonts.example.com:8443"}
+    # The same name the bundle's seal reads.
+    assert f"'{ASSET_HOSTS_VARIABLE}'" in (Path(settings.REMOTION_PROJECT_DIR) / "src" / "seal.ts").read_text()
 
 
 def test_movie_start_gets_the_movie_browser_timeout(fake_lambda):
