@@ -225,7 +225,8 @@ def test_a_render_process_sees_none_of_djangos_secrets(local_backend, monkeypatc
         monkeypatch.setenv(name, f"{name.lower()}-must-not-leak")
     render = start(local_backend, clip_render("export default () => null;\n", frames=300))
     # Node, Chromium and its helpers are all up once frames are being rendered.
-    wait_until(local_backend, render, lambda progress: progress.fraction > 0)
+    progress = wait_until(local_backend, render, lambda progress: progress.fraction > 0)
+    assert not (progress.done or progress.fatal_error), progress
 
     environments = {}
     for pid in render_pids(job_path(render)):
