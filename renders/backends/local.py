@@ -92,7 +92,7 @@ class LocalBackend(RenderBackend):
         state = _read_state(paths.progress)
         if _is_final(state):
             return _finish(render, paths, state)
-        if local_process.is_running(_pid(render), paths.job):
+        if not local_process.has_exited(_pid(render), paths.job):
             if _silent_for(paths) > settings.RENDER_STALL_TIMEOUT_SECONDS + STALL_GRACE_SECONDS:
                 _clean_up(paths)
                 return RenderProgress(

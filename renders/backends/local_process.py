@@ -50,6 +50,20 @@ def is_running(pid, job_path):
     return state not in ("Z", "X") and _has_marker(pid, job_path)
 
 
+def has_exited(pid, job_path, *, settle_seconds=1.0):
+    """True once `pid` has not been the running render of `job_path` for `settle_seconds`.
+
+    A sandboxed render reaches Node through two more execs (unshare, loopback_exec.py), and
+    during each the kernel briefly shows the new program without its environment: a
+    single look could take a starting render for dead and clean it up."""
+    deadline = time.monotonic() + settle_seconds
+    while time.monotonic() < deadline:
+        if is_running(pid, job_path):
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def stop(pid, job_path, *, grace_seconds):
     """SIGTERM the render (Node then closes its browser), SIGKILL whatever is left after
     `grace_seconds`. Returns once no process of the render remains."""
