@@ -24,3 +24,28 @@ def _close_old_database_connections(**kwargs):
     task = kwargs.get("sender")
     if not getattr(getattr(task, "request", None), "is_eager", False):
         close_old_connections()
+# Every worker is part of its machine's render host and also consumes the host's queue
+# (local polls and cancels), whatever -Q says: `celery -A config worker` is all it takes.
+@signals.celeryd_after_setup.connect
+def _join_render_host(sender, instance, **kwargs):
+    from django.conf import settings
+
+    from renders.host_worker import host_worker_setup
+    from renders.hosts import host_queue
+
+    instance.app.amqp.queues.select_add(host_queue(settings.RENDER_HOST_NAME))
+    host_worker_setup()
+
+
+@signals.worker_ready.connect
+def _start_host_heartbeat(**kwargs):
+    from renders.host_worker import host_worker_ready
+
+    host_worker_ready()
+
+
+@signals.worker_shutdown.connect
+def _stop_host_heartbeat(**kwargs):
+    from renders.host_worker import host_worker_shutdown
+
+    host_worker_shutdown()

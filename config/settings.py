@@ -3,6 +3,8 @@
 With no variables at all this is a working development setup: SQLite, an embedded Celery
 broker on the filesystem, the local render backend.
 """
+import re
+import socket
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -327,7 +329,30 @@ REMOTION_DOWNLOAD_URL_TTL = env_int("REMOTION_DOWNLOAD_URL_TTL", 3600, minimum=6
 
 REMOTION_PROJECT_DIR = BASE_DIR / "remotion"
 REMOTION_BROWSER_EXECUTABLE = env_str("REMOTION_BROWSER_EXECUTABLE", None)
+# --- Render hosts (the machines running local renders) ---------------------------------
+# Each worker machine is one render host, named once in the whole cluster: its renders'
+# polls and cancels go to its own Celery queue, render-host.<name>.
+RENDER_HOST_NAME = env_str("RENDER_HOST_NAME", socket.gethostname())
+if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}", RENDER_HOST_NAME):
+    raise ImproperlyConfigured(
+        f"RENDER_HOST_NAME={RENDER_HOST_NAME!r} must be 1-63 letters, digits, '.', '_' or '-'."
+    )
+# Local renders this host runs at once; more wait as pending for any host's free slot.
 LOCAL_RENDER_CONCURRENCY = env_int("LOCAL_RENDER_CONCURRENCY", 1, minimum=1)
+RENDER_HOST_HEARTBEAT_SECONDS = env_int("RENDER_HOST_HEARTBEAT_SECONDS", 10, minimum=1)
+# A host silent this long is lost: the sweep hands its renders to the other hosts.
+RENDER_HOST_LOST_AFTER_SECONDS = env_int("RENDER_HOST_LOST_AFTER_SECONDS", 60, minimum=2)
+if RENDER_HOST_LOST_AFTER_SECONDS < 2 * RENDER_HOST_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "RENDER_HOST_LOST_AFTER_SECONDS must be at least twice RENDER_HOST_HEARTBEAT_SECONDS, "
+        "or one late heartbeat would take a host for lost."
+    )
+# How often one render may be handed back after losing its host before it fails.
+RENDER_MAX_RESTARTS = env_int("RENDER_MAX_RESTARTS", 2, minimum=0)
+# S3-compatible bucket for local outputs, so any web process can serve any host's render
+# (endpoint from AWS_ENDPOINT_URL_S3, region and credentials from the standard AWS
+# variables). Unset: outputs stay in MEDIA_ROOT on the machine that rendered them.
+RENDER_STORAGE_BUCKET = env_str("RENDER_STORAGE_BUCKET", None)
 LOCAL_RENDER_DIR = DATA_DIR / "local-renders"
 # Sealing of local renders (README, "Running untrusted code"). Hosts (host or host:port)
 # a render may load images, fonts and media from, besides its own bundle; empty: none.

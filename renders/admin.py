@@ -1,15 +1,18 @@
 """The operations console for renders: find, read, retry, cancel, refresh, fail."""
 import json
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import F
+from django.db.models import Count, F, Q
+from django.utils import timezone
 from django.urls import reverse
 from django.utils.html import format_html
 
 from config.api.exceptions import ApplicationError
-from renders import lifecycle, services
+from renders import hosts, lifecycle, services
 from renders.backends import BackendError
-from renders.models import Render, RenderEvent
+from renders.models import Render, RenderEvent, RenderHost
 from renders.usage_admin import RenderUsageAdmin  # noqa: F401  (registers the usage report)
 
 
@@ -50,16 +53,17 @@ class RenderAdmin(admin.ModelAdmin):
         "progress",
         "owner",
         "backend",
+        "host",
         "video_length",
         "render_seconds",
         "lambda_invocations",
         "error_code",
         "created_at",
     )
-    list_filter = ("status", "kind", "backend", HasErrorFilter, "created_at")
+    list_filter = ("status", "kind", "backend", "host", HasErrorFilter, "created_at")
     date_hierarchy = "created_at"
-    search_fields = ("=id", "farm_render_id", "owner__username", "owner__email")
-    list_select_related = ("owner", "clip", "movie", "generation")
+    search_fields = ("=id", "farm_render_id", "owner__username", "owner__email", "host__name")
+    list_select_related = ("owner", "clip", "movie", "generation", "host")
     ordering = ("-created_at",)
     inlines = (RenderEventInline,)
     actions = ("retry_renders", "cancel_renders", "refresh_progress", "mark_failed")
@@ -83,6 +87,8 @@ class RenderAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "backend",
+                    "host",
+                    "restart_count",
                     "farm_render_id",
                     "farm_bucket",
                     "start_attempt",
@@ -184,5 +190,34 @@ class RenderAdmin(admin.ModelAdmin):
             self.message_user(request, f"{done} render(s) {verb}.", messages.SUCCESS)
 
 
+@admin.register(RenderHost)
+class RenderHostAdmin(admin.ModelAdmin):
+    """The machines running local renders; rows appear when a worker starts on one."""
+
+    list_display = ("name", "slots", "live_renders", "last_heartbeat_at", "alive", "started_at")
+    search_fields = ("name",)
+    readonly_fields = ("name", "slots", "boot_id", "started_at", "last_heartbeat_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        live = Q(renders__status__in=Render.LIVE_STATUSES, renders__claimed_at__isnull=False)
+        return super().get_queryset(request).annotate(_live_renders=Count("renders", filter=live))
+
+    @admin.display(description="live renders", ordering="_live_renders")
+    def live_renders(self, host):
+        return host._live_renders
+
+    @admin.display(description="alive", boolean=True, ordering="last_heartbeat_at")
+    def alive(self, host):
+        lost_after = timedelta(seconds=settings.RENDER_HOST_LOST_AFTER_SECONDS)
+        return timezone.now() - host.last_heartbeat_at < lost_after
+
+
 def _poll_once(render):
+    if not hosts.render_on_this_host(render):
+        raise ApplicationError(
+            "render_on_another_host", f"it runs on render host {render.host}, which polls it every few seconds."
+        )
     lifecycle.render_refresh(render)

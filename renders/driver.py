@@ -7,7 +7,7 @@ not exist.
 """
 import time
 
-from renders import lifecycle, starts
+from renders import hosts, lifecycle, starts
 from renders.backends import TransientBackendError
 from renders.lifecycle import Next
 from renders.limits import limits_for
@@ -26,6 +26,12 @@ def render_drive(render_id, on_update=None, sleep=time.sleep):
             on_update(render)
         if render.is_final:
             return render
+        if render.host_id is not None:
+            if not hosts.render_on_this_host(render):
+                sleep(IDLE_DELAY)  # another machine's worker renders it: only watch
+                continue
+            # While it drives a render of this host, this process is the host's heartbeat.
+            hosts.host_heartbeat()
         try:
             if render.status == Render.Status.RENDERING:
                 running = lifecycle.render_refresh(render)

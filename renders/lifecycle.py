@@ -21,7 +21,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from renders import routing
+from renders import hosts, routing
 from renders.backends import BackendError, FatalBackendError, TransientBackendError, get_backend
 from renders.history import render_event_record
 from renders.models import Render, RenderEvent
@@ -70,7 +70,7 @@ def render_poll(render_id, seq, errors=0):
     """
     render = Render.objects.defer("input_props").filter(pk=render_id, status=Render.Status.RENDERING, poll_seq=seq)
     render = render.first()
-    if render is None:
+    if render is None or not hosts.render_polled_here(render):
         return Step(Next.NOTHING)
     answer = _ask_farm(render)
     if answer is None:
@@ -108,7 +108,7 @@ def _ask_farm(render):
     render has ended here (past its deadline, or the farm refused for good)."""
     backend = get_backend(render.backend)
     if render.deadline_at and timezone.now() >= render.deadline_at:
-        render_time_out(render, backend)
+        render_time_out(render)
         return None
     try:
         return backend.progress(render)
@@ -196,19 +196,19 @@ def render_fail(render_id, code, message):
     return bool(updated)
 
 
-def render_time_out(render, backend):
+def render_time_out(render):
     seconds = settings.RENDER_DEADLINE_SECONDS
     if render_fail(render.pk, "timed_out", f"The render did not finish within {seconds} seconds."):
-        cancel_quietly(backend, render)
+        cancel_quietly(render)
 
 
 def render_deadline(now):
     return now + timedelta(seconds=settings.RENDER_DEADLINE_SECONDS)
 
 
-def cancel_quietly(backend, render):
+def cancel_quietly(render):
     """Stop farm work nobody will collect; the render's outcome is already decided."""
     try:
-        backend.cancel(render)
+        hosts.farm_work_stop(render)
     except BackendError as exc:
         logger.warning("Could not stop farm work of render %s: %s", render.pk, exc)

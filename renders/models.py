@@ -74,6 +74,12 @@ class Render(models.Model):
     # (webhook customData), so a start whose reply was lost can be recognised and adopted.
     start_attempt = models.CharField(max_length=32, blank=True)
     start_sent_at = models.DateTimeField(null=True, blank=True)
+    # The machine running a local render (its polls and cancel run there), and how often
+    # the render was handed back to pending because its host was lost.
+    host = models.ForeignKey(
+        "renders.RenderHost", null=True, blank=True, on_delete=models.PROTECT, related_name="renders"
+    )
+    restart_count = models.PositiveSmallIntegerField(default=0)
 
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -161,7 +167,7 @@ class RenderEvent(models.Model):
         TRANSIENT_ERROR = "transient_error"
         RESUMED = "resumed"
         ADOPTED = "adopted"  # a farm render whose start reply was lost, found again
-        RESTARTED = "restarted"  # a start that never reached the farm, sent again
+        RESTARTED = "restarted"  # a start that never reached the farm, or a lost host's render, sent again
         WEBHOOK = "webhook"
         COMPLETED = "completed"
         FAILED = "failed"
@@ -182,16 +188,26 @@ class RenderEvent(models.Model):
         return f"{self.kind}: {self.message[:60]}"
 
 
-class BackendSlotLock(models.Model):
-    """A row per render backend, locked while deciding whether a render may start.
+class RenderHost(models.Model):
+    """A machine whose Celery workers run local renders (RENDER_HOST_NAME).
 
-    Taking this lock serialises capacity checks (LOCAL_RENDER_CONCURRENCY) across workers.
+    Its workers refresh `last_heartbeat_at`; a host silent for RENDER_HOST_LOST_AFTER_SECONDS
+    is lost and the sweep hands its renders to the others. The row is also the lock taken
+    while deciding whether the host has a free slot.
     """
 
-    backend = models.CharField(max_length=16, primary_key=True)
+    name = models.CharField(max_length=63, unique=True)
+    slots = models.PositiveSmallIntegerField()
+    # A fresh id each time a worker starts on the host, so staff can tell a restart.
+    boot_id = models.CharField(max_length=32)
+    started_at = models.DateTimeField()
+    last_heartbeat_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
 
     def __str__(self):
-        return self.backend
+        return self.name
 
 
 class RenderUsage(User):

@@ -1,13 +1,15 @@
 """Where and how often a render's poll runs: the one place that decides it.
 
 Lambda polls go to the `polls` queue (a threads-pool worker: they mostly wait on the
-network), so starts on the default queue never wait behind them. With webhooks
+network), so starts on the default queue never wait behind them. Local polls go to the
+queue of the render host running the render, `render-host.<name>`. With webhooks
 configured the farm reports the end itself and polling only catches a lost webhook.
 """
 from django.conf import settings
 
 from renders.limits import limits_for
-from renders.models import Render
+from renders.hosts import host_queue
+from renders.models import Render, RenderHost
 from renders.webhook_contract import webhooks_configured
 
 POLLS_QUEUE = "polls"
@@ -17,6 +19,9 @@ DEFAULT_QUEUE = "celery"
 def poll_queue(render):
     if render.backend == Render.Backend.LAMBDA:
         return POLLS_QUEUE
+    if render.host_id is not None:
+        # Its process and progress file exist only on the host that runs it.
+        return host_queue(RenderHost.objects.values_list("name", flat=True).get(pk=render.host_id))
     return DEFAULT_QUEUE
 
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.api.exceptions import ApplicationError, ConflictError
-from renders import snapshots
+from renders import hosts, snapshots
 from renders.backends import BackendError, BackendNotConfigured, get_backend
 from renders.history import render_event_record
 from renders.models import Render, RenderEvent
@@ -119,7 +119,7 @@ def render_delete(*, render):
 
 def render_stop_farm_work(render):
     try:
-        outcome = get_backend(render.backend).cancel(render)
+        outcome = hosts.farm_work_stop(render)
     except BackendError as exc:
         logger.warning("Cancelling render %s on the farm failed: %s", render.pk, exc)
         return f"Cancelled; the farm could not be told to stop ({exc}). Its output will be ignored."

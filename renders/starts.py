@@ -19,11 +19,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from renders import hosts
 from renders.backends import BackendError, FatalBackendError, StartUnconfirmed, TransientBackendError, get_backend
 from renders.history import render_event_record
 from renders.lifecycle import DATABASE_ERRORS, Next, Step, cancel_quietly, poll_step, render_deadline, render_fail
 from renders.limits import limits_for
-from renders.models import BackendSlotLock, Render, RenderEvent
+from renders.models import Render, RenderEvent
 
 logger = logging.getLogger(__name__)
 
@@ -94,12 +95,12 @@ def render_record_start(render_id, attempt, started, *, source="start", backend_
             # and delete its files here.
             gone = Render(pk=render_id, farm_render_id=started.farm_render_id, farm_bucket=started.farm_bucket)
             backend = get_backend(backend_name)
-            cancel_quietly(backend, gone)
+            cancel_quietly(gone)
             _delete_output_quietly(backend, gone)
         elif render.farm_render_id != started.farm_render_id:
             # Cancelled (or failed) while the farm was starting it: stop the orphaned work.
             render.farm_render_id, render.farm_bucket = started.farm_render_id, started.farm_bucket
-            cancel_quietly(get_backend(render.backend), render)
+            cancel_quietly(render)
         return Step(Next.NOTHING)
     if source == "start":
         render_event_record(render_id, RenderEvent.Kind.STARTED, f"Started on {render.backend}: {started.farm_render_id}")
@@ -140,20 +141,17 @@ def _delete_output_quietly(backend, render):
 
 
 def _claim(render, backend, claimed_at):
-    """Take the render for this worker, if the backend has a free slot."""
+    """Take the render for this worker (and its render host, if it has a free slot)."""
     with transaction.atomic():
-        if backend.max_concurrency is not None:
-            BackendSlotLock.objects.get_or_create(backend=backend.name)
-            BackendSlotLock.objects.select_for_update().get(backend=backend.name)
-            running = Render.objects.filter(
-                backend=backend.name, status__in=Render.LIVE_STATUSES, claimed_at__isnull=False
-            ).count()
-            if running >= backend.max_concurrency:
+        host = None
+        if backend.runs_on_hosts:
+            host = hosts.host_slot_take()
+            if host is None:
                 _note_waiting(render)
                 return False
         return bool(
             Render.objects.filter(pk=render.pk, status=Render.Status.PENDING, claimed_at__isnull=True).update(
-                claimed_at=claimed_at, last_polled_at=claimed_at
+                claimed_at=claimed_at, last_polled_at=claimed_at, host=host
             )
         )
 

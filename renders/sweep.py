@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from renders.backends import get_backend
 from renders.history import render_event_record
+from renders.host_recovery import lost_hosts_hand_back
 from renders.lifecycle import Next, poll_step, render_fail, render_time_out
 from renders.models import Render, RenderEvent
 from renders.starts import render_restart
@@ -32,7 +33,8 @@ class SweepResult:
 def renders_sweep():
     now = timezone.now()
     stale_before = now - timedelta(seconds=settings.RENDER_STALE_AFTER_SECONDS)
-    result = SweepResult()
+    # First, so the renders of a lost host are restarted, not polled where nobody listens.
+    result = SweepResult(to_start=lost_hosts_hand_back(now))
     stale = Render.objects.filter(status__in=Render.LIVE_STATUSES, last_polled_at__lt=stale_before)
     for render in stale.order_by("last_polled_at")[:500]:
         if render.status == Render.Status.RENDERING:
@@ -56,7 +58,7 @@ def renders_sweep():
 
 def _sweep_rendering(render, now, result):
     if render.deadline_at and now >= render.deadline_at:
-        render_time_out(render, get_backend(render.backend))
+        render_time_out(render)
     elif _take_over(render, now, poll_seq=F("poll_seq") + 1):
         result.to_poll.append((render.pk, poll_step(render, render.poll_seq + 1, delay=0.0)))
 

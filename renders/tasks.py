@@ -9,8 +9,9 @@ import logging
 from celery import shared_task
 
 from renders import idempotency, lifecycle, retention, starts, sweep
-from renders.backends import FatalBackendError, StartedRender, TransientBackendError
+from renders.backends import FatalBackendError, StartedRender, TransientBackendError, get_backend
 from renders.lifecycle import DATABASE_ERRORS, Next
+from renders.models import Render
 
 logger = logging.getLogger(__name__)
 _RETRY = {"retry_backoff": 2, "retry_backoff_max": 30, "retry_jitter": True}
@@ -51,6 +52,14 @@ def fill_output_size(render_id):
     lifecycle.render_fill_output_size(render_id)
 
 
+# Runs on the render's host (its queue), the only machine that can stop its process.
+@shared_task(autoretry_for=(TransientBackendError, *DATABASE_ERRORS), max_retries=8, **_RETRY)
+def stop_farm_work(render_id):
+    render = Render.objects.filter(pk=render_id).first()
+    if render is not None:
+        get_backend(render.backend).cancel(render)
+
+
 @shared_task
 def sweep_renders():
     result = sweep.renders_sweep()
@@ -89,6 +98,8 @@ def _schedule(render_id, step):
     if step.next is Next.POLL:
         poll_render.apply_async((render_id, step.seq, step.errors), countdown=step.delay, queue=step.queue)
     elif step.next is Next.START_AGAIN:
+        # This host is full: try again later, on whichever worker takes it then. Never
+        # sent to a host that looked free: it may have just stopped, leaving it unread.
         start_render.apply_async((render_id,), countdown=step.delay)
     elif step.next is Next.RECORD_START:
         record_start_render.apply_async((render_id, *step.started), countdown=step.delay)

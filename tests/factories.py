@@ -1,10 +1,11 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from clips.models import Clip
 from generations.models import Generation
 from movies.models import Movie
-from renders.models import Render
+from renders.models import Render, RenderHost
 
 # A tiny valid composition: renders fast and exercises the remotion import path.
 SIMPLE_CODE = """import {AbsoluteFill, useCurrentFrame} from 'remotion';
@@ -103,3 +104,16 @@ class RenderFactory(factory.django.DjangoModelFactory):
             "height": render.height,
         }
     )
+
+
+class RenderHostFactory(factory.django.DjangoModelFactory):
+    """A render host that has just sent its heartbeat."""
+
+    class Meta:
+        model = RenderHost
+
+    name = factory.Sequence(lambda n: f"host-{n}")
+    slots = 1
+    boot_id = factory.Faker("hexify", text="^" * 32)
+    started_at = factory.LazyFunction(timezone.now)
+    last_heartbeat_at = factory.LazyFunction(timezone.now)

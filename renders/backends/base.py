@@ -101,8 +101,9 @@ class CancelOutcome:
 
 class RenderBackend:
     name = ""
-    # How many renders of this backend may run at once (None: the farm decides).
-    max_concurrency: int | None = None
+    # True when renders run on our own render hosts (renders/hosts.py), each with its
+    # slots, rather than on a farm that decides its own capacity.
+    runs_on_hosts = False
     # After a start whose answer was lost, how long the farm may still be working on it
     # (and report it) before `find_started` can tell for sure.
     start_settle_seconds = 0

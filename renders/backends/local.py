@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from renders.backends import local_process, sandbox
+from renders.backends import local_process, output_storage, sandbox
 from renders.backends.base import (
     BackendNotConfigured,
     CancelOutcome,
@@ -45,10 +45,7 @@ STALL_GRACE_SECONDS = 30
 
 class LocalBackend(RenderBackend):
     name = "local"
-
-    @property
-    def max_concurrency(self):
-        return settings.LOCAL_RENDER_CONCURRENCY
+    runs_on_hosts = True
 
     def check_configured(self):
         _node()
@@ -70,7 +67,9 @@ class LocalBackend(RenderBackend):
         self.check_configured()
         paths = _Paths(render)
         paths.work.mkdir(parents=True, exist_ok=True)
-        # A progress file left by an earlier attempt must not be read as this one's.
+        # A progress file left by an earlier attempt must not be read as this one's, nor
+        # an earlier attempt's process (this host ran it before it was lost) write it.
+        local_process.kill_leftovers(paths.job)
         paths.progress.unlink(missing_ok=True)
         paths.job.write_text(json.dumps(_job(render, paths)))
         try:
@@ -120,6 +119,9 @@ class LocalBackend(RenderBackend):
         return CancelOutcome(stopped=True)
 
     def delete_output(self, render):
+        if render.output_bucket:
+            output_storage.output_delete(render.output_bucket, render.output_key)
+        # Work files stay on the render's host when this runs on another machine.
         paths = _Paths(render)
         try:
             paths.output.unlink(missing_ok=True)
@@ -137,6 +139,8 @@ class LocalBackend(RenderBackend):
     def output_location(self, render):
         if not render.output_key:
             return OutputLocation()
+        if render.output_bucket:
+            return OutputLocation(redirect_url=output_storage.output_url(render.output_bucket, render.output_key))
         return OutputLocation(file_path=Path(settings.MEDIA_ROOT) / render.output_key)
 
 
@@ -240,12 +244,7 @@ def _silent_for(paths):
 
 def _outcome(render, state):
     if state["stage"] == "done":
-        paths = _Paths(render)
-        if not paths.output.is_file():
-            return RenderProgress(fraction=1.0, fatal_error="The render finished but its MP4 is missing.")
-        return RenderProgress(
-            fraction=1.0, done=True, output_key=paths.output_key, output_size=paths.output.stat().st_size
-        )
+        return _finished(render, _Paths(render))
     if state["stage"] == "cancelled":
         return RenderProgress(fraction=state.get("progress", 0.0), fatal_error="The render was cancelled.")
     message = state.get("error") or "Render failed."
@@ -253,6 +252,28 @@ def _outcome(render, state):
         fraction=state.get("progress", 0.0),
         fatal_error=message,
         error_code=failure_code(message, state.get("renderedFrames")),
+    )
+
+
+def _finished(render, paths):
+    """The finished MP4, moved to the storage bucket first when there is one: the render is
+    complete only once every web process can serve it. A failed upload is retried."""
+    bucket = output_storage.storage_bucket()
+    if bucket is None:
+        if not paths.output.is_file():
+            return RenderProgress(fraction=1.0, fatal_error="The render finished but its MP4 is missing.")
+        size = paths.output.stat().st_size
+        return RenderProgress(fraction=1.0, done=True, output_key=paths.output_key, output_size=size)
+    if paths.output.is_file():
+        filename = f"montage-render-{render.pk}.mp4"
+        output_storage.output_upload(paths.output, bucket, paths.output_key, filename=filename)
+        paths.output.unlink()
+    # An earlier poll may have uploaded it and removed the file before the row was updated.
+    size = output_storage.output_size(bucket, paths.output_key)
+    if size is None:
+        return RenderProgress(fraction=1.0, fatal_error="The render finished but its MP4 is missing.")
+    return RenderProgress(
+        fraction=1.0, done=True, output_bucket=bucket, output_key=paths.output_key, output_size=size
     )
 
 

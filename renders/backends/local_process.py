@@ -110,3 +110,20 @@ def _has_marker(pid, job_path):
 def render_pids(job_path):
     """Live processes of the render of `job_path`: Node and everything it started."""
     return [int(entry) for entry in os.listdir("/proc") if entry.isdigit() and _has_marker(entry, job_path)]
+
+
+def marked_jobs():
+    """The job file of every render process alive on this machine, whoever started it."""
+    prefix = f"{MARKER}=".encode()
+    jobs = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            environ = Path(f"/proc/{entry}/environ").read_bytes()
+        except OSError:
+            continue
+        jobs.update(
+            item[len(prefix) :].decode(errors="replace") for item in environ.split(b"\0") if item.startswith(prefix)
+        )
+    return jobs

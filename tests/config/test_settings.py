@@ -58,6 +58,22 @@ def test_a_malformed_variable_stops_start_up_with_its_name():
     assert "RENDER_QUOTA_PER_HOUR='lots' is not an integer" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"RENDER_HOST_NAME": "render host/1"}, "RENDER_HOST_NAME='render host/1' must be 1-63 letters"),
+        (
+            {"RENDER_HOST_HEARTBEAT_SECONDS": "10", "RENDER_HOST_LOST_AFTER_SECONDS": "15"},
+            "RENDER_HOST_LOST_AFTER_SECONDS must be at least twice RENDER_HOST_HEARTBEAT_SECONDS",
+        ),
+    ],
+)
+def test_render_host_settings_that_cannot_work_stop_start_up(env, message):
+    result = _manage("check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 PRODUCTION_ENV = {
     "MONTAGE_ENV": "production",
     "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",

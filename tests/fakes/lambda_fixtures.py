@@ -5,6 +5,8 @@ Everything is wired through the environment, as in production: boto3 reads
 AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL_S3 itself, nothing passes an endpoint_url.
 """
 import urllib.request
+import uuid
+from types import SimpleNamespace
 
 import boto3
 import pytest
@@ -41,6 +43,31 @@ def fake_lambda(moto_s3_url, monkeypatch, settings, tmp_path):
     fake = FakeLambda(RemotionFarm(s3))
     fake.start()
 
+    _aws_environment(monkeypatch, tmp_path, moto_s3_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", fake.url)
+
+    settings.RENDER_BACKEND = "lambda"
+    settings.REMOTION_AWS_REGION = REGION
+    settings.REMOTION_LAMBDA_FUNCTION_NAME = FUNCTION_NAME
+    settings.REMOTION_SERVE_URL = SERVE_URL
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def storage_bucket(moto_s3_url, monkeypatch, settings, tmp_path):
+    """A fresh moto bucket as RENDER_STORAGE_BUCKET, reached through AWS_ENDPOINT_URL_S3 as
+    any S3-compatible store is. Returns the bucket's name and an s3 client; the AWS
+    variables set here (os.environ) are what a worker process needs too."""
+    bucket = f"montage-outputs-{uuid.uuid4().hex[:12]}"
+    s3 = boto3.client("s3", endpoint_url=moto_s3_url, region_name=REGION, **DUMMY_CREDENTIALS)
+    s3.create_bucket(Bucket=bucket)
+    _aws_environment(monkeypatch, tmp_path, moto_s3_url)
+    settings.RENDER_STORAGE_BUCKET = bucket
+    return SimpleNamespace(name=bucket, s3=s3)
+
+
+def _aws_environment(monkeypatch, tmp_path, moto_s3_url):
     # A developer's own AWS profile or config must not leak into the tests.
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"):
         monkeypatch.delenv(name, raising=False)
@@ -49,15 +76,7 @@ def fake_lambda(moto_s3_url, monkeypatch, settings, tmp_path):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", DUMMY_CREDENTIALS["aws_access_key_id"])
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", DUMMY_CREDENTIALS["aws_secret_access_key"])
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", fake.url)
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", moto_s3_url)
-
-    settings.RENDER_BACKEND = "lambda"
-    settings.REMOTION_AWS_REGION = REGION
-    settings.REMOTION_LAMBDA_FUNCTION_NAME = FUNCTION_NAME
-    settings.REMOTION_SERVE_URL = SERVE_URL
-    yield fake
-    fake.stop()
 
 
 WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdef"

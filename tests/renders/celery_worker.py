@@ -38,9 +38,9 @@ def _switch_broker(url):
 
 
 @contextmanager
-def celery_worker_process(redis_url, **env_overrides):
-    """`celery -A config worker` against the test database; its log is printed at the end
-    (pytest shows it when the test failed)."""
+def celery_worker_process(redis_url, *, log_name="worker", loglevel="WARNING", **env_overrides):
+    """`celery -A config worker` against the test database; its log (`process.log_path`)
+    is printed at the end (pytest shows it when the test failed)."""
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -51,15 +51,16 @@ def celery_worker_process(redis_url, **env_overrides):
     }
     command = [
         str(Path(sys.executable).with_name("celery")), "-A", "config", "worker", "--pool=solo", "--queues=celery,polls",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
+        "--without-gossip", "--without-mingle", "--without-heartbeat", f"--loglevel={loglevel}",
     ]
-    log_path = Path(settings.MEDIA_ROOT).parent / "worker.log"
+    log_path = Path(settings.MEDIA_ROOT).parent / f"{log_name}.log"
     with open(log_path, "w+") as log:
         process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process.log_path = log_path
         try:
             yield process
         finally:
             process.terminate()
             process.wait(timeout=30)
             log.seek(0)
-            print(log.read())
+            print(f"--- {log_name} ---", log.read(), sep="\n")

@@ -1,11 +1,14 @@
 """The renders console: lists without per-row queries, filters, search, and actions that
 go through the same services as the API (here against the fake Remotion Lambda)."""
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from renders import lifecycle, services, starts
 from renders.models import Render
-from tests.factories import ClipFactory, UserFactory
+from tests.factories import ClipFactory, RenderFactory, RenderHostFactory, UserFactory
 from tests.fakes.remotion_farm import Fatal, Progress
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +97,47 @@ def test_retry_and_cancel_actions_follow_the_state_rules(admin_client, farm):
 
     act(admin_client, "cancel_renders", live)
     assert Render.objects.get(pk=live.pk).status == "cancelled"
+
+
+HOSTS = reverse("admin:renders_renderhost_changelist")
+
+
+def test_hosts_list_their_live_renders_and_whether_they_are_alive(
+    admin_client, django_assert_max_num_queries, settings
+):
+    settings.RENDER_HOST_LOST_AFTER_SECONDS = 60
+    busy = RenderHostFactory(name="busy-box", slots=2)
+    RenderHostFactory(name="quiet-box", last_heartbeat_at=timezone.now() - timedelta(minutes=5))
+    for status in ("rendering", "pending", "complete"):
+        RenderFactory(host=busy, status=status, claimed_at=timezone.now())
+
+    with django_assert_max_num_queries(99) as two_rows:
+        page = admin_client.get(HOSTS).content.decode()
+    rows = {name: page.split(name, 1)[1].split("</tr>", 1)[0] for name in ("busy-box", "quiet-box")}
+    assert '<td class="field-live_renders">2</td>' in rows["busy-box"]
+    assert 'alt="True"' in rows["busy-box"] and 'alt="False"' in rows["quiet-box"]
+
+    for _ in range(5):
+        RenderFactory(host=RenderHostFactory(), status="rendering", claimed_at=timezone.now())
+    with django_assert_max_num_queries(len(two_rows.captured_queries)):
+        assert admin_client.get(HOSTS).status_code == 200
+
+
+def test_renders_show_and_filter_by_their_host(admin_client):
+    host = RenderHostFactory(name="render-box-7")
+    on_host, elsewhere = RenderFactory(host=host), RenderFactory()
+
+    page = admin_client.get(CHANGELIST, {"host__id__exact": host.pk}).content.decode()
+
+    assert f"/renders/render/{on_host.pk}/change/" in page and "render-box-7" in page
+    assert f"/renders/render/{elsewhere.pk}/change/" not in page
+
+
+def test_refreshing_a_render_another_host_runs_says_so_instead_of_polling_it(admin_client, settings):
+    settings.RENDER_HOST_NAME = "web-box"
+    render = RenderFactory(host=RenderHostFactory(name="render-box-2"), status="rendering", claimed_at=timezone.now())
+
+    page = act(admin_client, "refresh_progress", render).content.decode()
+
+    assert f"Render {render.pk}: it runs on render host render-box-2, which polls it every few seconds." in page
+    assert Render.objects.get(pk=render.pk).poll_count == 0

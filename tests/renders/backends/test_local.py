@@ -197,8 +197,3 @@ def test_without_any_browser_the_message_says_what_to_install(settings, monkeypa
     with pytest.raises(BackendNotConfigured, match="apt-get install -y chromium-headless-shell"):
         local_module.browser_executable()
 
-
-def test_concurrency_comes_from_the_setting(settings):
-    settings.LOCAL_RENDER_CONCURRENCY = 3
-
-    assert local_module.LocalBackend().max_concurrency == 3
