@@ -66,7 +66,9 @@ def sleepers(settings):
     def launch(render_id, root=None):
         job = Path(root or settings.LOCAL_RENDER_DIR).resolve() / str(render_id) / "job.json"
         job.parent.mkdir(parents=True)
-        pid = local_process.launch(["/bin/sleep", "60"], job_path=job, log_path=job.parent / "log", cwd=job.parent, env={})
+        pid = local_process.launch(
+            ["/bin/sleep", "60"], job_path=job, log_path=job.parent / "log", cwd=job.parent, env={}
+        )
         started.append((pid, job))
         return pid, job
 

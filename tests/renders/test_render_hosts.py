@@ -178,7 +178,9 @@ def test_a_host_that_comes_back_stops_its_stale_render_process_before_taking_wor
     render = RenderFactory(status=Render.Status.COMPLETE)
     job = data_dir / "local-renders" / str(render.pk) / "job.json"
     job.parent.mkdir(parents=True)
-    local_process.launch(["/bin/sleep", "120"], job_path=job, log_path=job.parent / "render.log", cwd=job.parent, env={})
+    local_process.launch(
+        ["/bin/sleep", "120"], job_path=job, log_path=job.parent / "render.log", cwd=job.parent, env={}
+    )
     assert str(job) in local_process.marked_jobs()
 
     # A heartbeat too slow to be the one that stops it.
