@@ -211,4 +211,6 @@ def cancel_quietly(backend, render):
     try:
         backend.cancel(render)
     except BackendError as exc:
-        logger.warning("Could not stop farm work of render %s: %s", render.pk, exc)
+        logger.warning(
+            "Could not stop farm work of render %s: %s", render.pk, exc, extra={"render_id": render.pk}
+        )

@@ -1,0 +1,46 @@
+"""What Celery processes do for observability: name the worker's metrics files, serve
+its metrics on worker-only machines, and tag every log line of a render task with the
+render's id (Celery's own "received" / "succeeded" lines included)."""
+import logging
+
+from celery import signals
+from django.conf import settings
+
+from config import metrics_process
+from config.logs import RENDER_TASK_PREFIX, render_log_context_enter, render_log_context_exit
+
+logger = logging.getLogger(__name__)
+_log_contexts = {}
+
+
+@signals.celeryd_init.connect
+def _worker_starting(sender, **kwargs):
+    # In the worker's main process, before the pool forks: the children inherit the name.
+    metrics_process.service_start(sender)
+
+
+@signals.worker_ready.connect
+def _worker_ready(**kwargs):
+    if settings.WORKER_METRICS_PORT:
+        from config.metrics_view import worker_exporter_start
+
+        server = worker_exporter_start(settings.WORKER_METRICS_BIND, settings.WORKER_METRICS_PORT)
+        logger.info("Serving metrics on %s:%s", *server.server_address[:2])
+
+
+@signals.worker_process_shutdown.connect
+def _worker_child_exit(**kwargs):
+    metrics_process.process_exit()
+
+
+@signals.task_prerun.connect
+def _task_log_context(task_id, task, args, **kwargs):
+    if task.name.startswith(RENDER_TASK_PREFIX) and args:
+        _log_contexts[task_id] = render_log_context_enter(args[0])
+
+
+@signals.task_postrun.connect
+def _task_log_context_end(task_id, **kwargs):
+    token = _log_contexts.pop(task_id, None)
+    if token is not None:
+        render_log_context_exit(token)
