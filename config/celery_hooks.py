@@ -2,6 +2,7 @@
 its metrics on worker-only machines, and tag every log line of a render task with the
 render's id (Celery's own "received" / "succeeded" lines included)."""
 import logging
+import logging.config
 
 from celery import signals
 from django.conf import settings
@@ -11,6 +12,13 @@ from config.logs import RENDER_TASK_PREFIX, render_log_context_enter, render_log
 
 logger = logging.getLogger(__name__)
 _log_contexts = {}
+
+
+@signals.setup_logging.connect
+def _logging(**kwargs):
+    # Connected, this replaces Celery's own set-up: the worker and beat log through the
+    # same LOGGING (LOG_FORMAT, LOG_LEVEL) as the web, Celery's own task lines included.
+    logging.config.dictConfig(settings.LOGGING)
 
 
 @signals.celeryd_init.connect
