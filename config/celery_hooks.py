@@ -18,6 +18,7 @@ _log_contexts = {}
 def _logging(**kwargs):
     # Connected, this replaces Celery's own set-up: the worker and beat log through the
     # same LOGGING (LOG_FORMAT, LOG_LEVEL) as the web, Celery's own task lines included.
+    logging.captureWarnings(True)  # as Django does: Python warnings become log lines too
     logging.config.dictConfig(settings.LOGGING)
 
 

@@ -50,8 +50,8 @@ def celery_worker_process(redis_url, **env_overrides):
         **{name: str(value) for name, value in env_overrides.items()},
     }
     command = [
-        str(Path(sys.executable).with_name("celery")), "-A", "config", "worker", "--pool=solo", "--queues=celery,polls",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
+        str(Path(sys.executable).with_name("celery")), "-A", "config", "--quiet", "worker", "--pool=solo",
+        "--queues=celery,polls", "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]
     log_path = Path(settings.MEDIA_ROOT).parent / "worker.log"
     with open(log_path, "w+") as log:
