@@ -73,5 +73,11 @@ def logging_config(*, log_format, level):
             "console": {"class": "logging.StreamHandler", "formatter": log_format, "filters": ["render_id"]}
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django.db.backends": {"level": "WARNING"}},
+        "loggers": {
+            # Django's defaults give these their own plain handlers (on the console while
+            # DEBUG); without them every line comes out once, in LOG_FORMAT.
+            "django": {"handlers": [], "level": level, "propagate": True},
+            "django.server": {"handlers": [], "level": level, "propagate": True},
+            "django.db.backends": {"level": "WARNING"},
+        },
     }
