@@ -6,12 +6,15 @@ the endpoint is open in development and answers 404 in production, so a producti
 deployment never exposes its metrics by accident.
 """
 import hmac
+import logging
 import threading
 import time
+from http import HTTPStatus
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
@@ -21,6 +24,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from config import metrics
 from config.metrics_process import multiproc_dir
 
+logger = logging.getLogger(__name__)
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
@@ -32,12 +36,17 @@ class LiveRendersCollector:
         from renders.models import Render
 
         counts = {(status, kind): 0 for status in Render.LIVE_STATUSES for kind in Render.Kind.values}
-        rows = (
-            Render.objects.filter(status__in=Render.LIVE_STATUSES)
-            .values_list("status", "kind")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
+        try:
+            rows = list(
+                Render.objects.filter(status__in=Render.LIVE_STATUSES)
+                .values_list("status", "kind")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+        except DatabaseError as exc:
+            # The other metrics matter most when the database is in trouble: serve them.
+            logger.warning("Live renders gauge left out of this scrape: %s", exc)
+            return
         for status, kind, n in rows:
             counts[(status, kind)] = n
         gauge = GaugeMetricFamily(
@@ -65,8 +74,8 @@ def exposition(*, live_renders):
     return body
 
 
-def token_allows(authorization):
-    """None when the request may read metrics, else the HTTP status to answer."""
+def metrics_refusal(authorization):
+    """The HTTP status refusing a metrics request with this Authorization header, or None."""
     token = settings.METRICS_TOKEN
     if not token:
         return 404 if settings.PRODUCTION else None
@@ -77,7 +86,7 @@ def token_allows(authorization):
 
 
 def metrics_view(request):
-    refused = token_allows(request.headers.get("Authorization"))
+    refused = metrics_refusal(request.headers.get("Authorization"))
     if refused == 404:
         raise Http404
     if refused:
@@ -100,13 +109,19 @@ class RequestMetricsMiddleware:
     def __call__(self, request):
         began = time.perf_counter()
         response = self.get_response(request)
-        match = request.resolver_match
         metrics.http_request_duration.labels(
-            view=match.view_name if match else "<unresolved>",
+            view=_route_label(request),
             method=request.method if request.method in _METHODS else "other",
             status=str(response.status_code),
         ).observe(time.perf_counter() - began)
         return response
+
+
+def _route_label(request):
+    if request.resolver_match:
+        return request.resolver_match.view_name
+    # Answered before URL resolution (static files) or matching no route (404).
+    return "<static>" if request.path.startswith(settings.STATIC_URL) else "<unresolved>"
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -119,9 +134,9 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def _exporter_app(environ, start_response):
-    refused = token_allows(environ.get("HTTP_AUTHORIZATION"))
+    refused = metrics_refusal(environ.get("HTTP_AUTHORIZATION"))
     if refused:
-        start_response(f"{refused} Refused", [("Content-Type", "text/plain")])
+        start_response(f"{refused} {HTTPStatus(refused).phrase}", [("Content-Type", "text/plain")])
         return [b"Metrics need the METRICS_TOKEN bearer token.\n"]
     # A worker machine serves what its processes counted; the database-wide live renders
     # gauge comes from web's /metrics only, so it is not counted once per machine.

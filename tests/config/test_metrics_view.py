@@ -80,6 +80,7 @@ def test_request_latency_is_labelled_by_route_name_never_by_path(client, api, us
     assert api.get(f"/api/renders/{render.pk}/").status_code == 200
     assert api.get("/api/renders/999999/").status_code == 404
     assert client.get("/no/such/page/").status_code == 404
+    client.get("/static/css/no-such-file.css")
 
     after = scrape(client)
     detail = {"view": "api-render-detail", "method": "GET"}
@@ -87,6 +88,11 @@ def test_request_latency_is_labelled_by_route_name_never_by_path(client, api, us
     assert delta(before, after, "montage_http_request_duration_seconds_count", **detail, status="404") == 1
     unresolved = {"view": "<unresolved>", "method": "GET", "status": "404"}
     assert delta(before, after, "montage_http_request_duration_seconds_count", **unresolved) == 1
+    static = {"view": "<static>", "method": "GET"}
+    assert sum(
+        delta(before, after, "montage_http_request_duration_seconds_count", **static, status=status)
+        for status in ("200", "404")
+    ) == 1
     label_values = {v for name, labels in after for _, v in labels if name.startswith("montage_http")}
     assert not any("/" in v or str(render.pk) in v for v in label_values)
 
