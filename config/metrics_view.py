@@ -23,6 +23,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from config import metrics
 from config.metrics_process import multiproc_dir
+from renders.models import Render
 
 logger = logging.getLogger(__name__)
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
@@ -33,8 +34,6 @@ class LiveRendersCollector:
     time: a gauge kept up to date by the workers would drift whenever one died mid-update."""
 
     def collect(self):
-        from renders.models import Render
-
         counts = {(status, kind): 0 for status in Render.LIVE_STATUSES for kind in Render.Kind.values}
         try:
             rows = list(
@@ -50,7 +49,9 @@ class LiveRendersCollector:
         for status, kind, n in rows:
             counts[(status, kind)] = n
         gauge = GaugeMetricFamily(
-            "montage_renders_live", "Renders pending or rendering, by status and kind.", labels=["status", "kind"]
+            "montage_renders_live",
+            "Renders pending or rendering, by status and kind.",
+            labels=["status", "kind"],
         )
         for (status, kind), n in sorted(counts.items()):
             gauge.add_metric([str(status), str(kind)], n)
@@ -91,7 +92,7 @@ def metrics_view(request):
         raise Http404
     if refused:
         response = JsonResponse(
-            {"code": "metrics_unauthorized", "detail": "Metrics need `Authorization: Bearer <METRICS_TOKEN>`."},
+            {"code": "metrics_unauthorized", "detail": "Metrics need `Authorization: Bearer <token>`."},
             status=refused,
         )
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'

@@ -18,9 +18,8 @@ _FINAL_KINDS = {RenderEvent.Kind.COMPLETED, RenderEvent.Kind.FAILED, RenderEvent
 def render_event_record(render_id, kind, message=""):
     RenderEvent.objects.create(render_id=render_id, kind=kind, message=message)
     level = logging.WARNING if kind in _WARNING_KINDS else logging.INFO
-    logger.log(
-        level, "render %s %s: %s", render_id, kind, message, extra={"render_id": render_id, "event": str(kind)}
-    )
+    extra = {"render_id": render_id, "event": str(kind)}
+    logger.log(level, "render %s %s: %s", render_id, kind, message, extra=extra)
     if kind == RenderEvent.Kind.STARTED or kind in _FINAL_KINDS:
         _observe(render_id, kind)
 

@@ -42,10 +42,12 @@ def test_a_cancel_through_the_api_logs_a_line_with_the_render_id(api, user, capl
 
 
 def test_lines_logged_while_a_render_is_worked_on_carry_its_id(json_line):
-    logger = logging.getLogger("botocore.somewhere")
+    def record(message):
+        return logging.getLogger("boto").makeRecord("boto", logging.WARNING, __file__, 1, message, (), None)
+
     with render_log_context(42):
-        inside = json_line(logger.makeRecord(logger.name, logging.WARNING, __file__, 1, "throttled", (), None))
-    outside = json_line(logger.makeRecord(logger.name, logging.WARNING, __file__, 1, "unrelated", (), None))
+        inside = json_line(record("throttled"))
+    outside = json_line(record("unrelated"))
     assert inside["render_id"] == 42 and inside["message"] == "throttled"
     assert "render_id" not in outside
 
@@ -55,7 +57,7 @@ def test_lines_logged_while_a_render_is_worked_on_carry_its_id(json_line):
     [("renders.tasks.poll_render", "(42,)", 42), ("renders.tasks.start_render", "[7]", 7),
      ("renders.tasks.sweep_renders", "()", None), ("other.app.task", "(42,)", None)],
 )
-def test_celerys_task_received_lines_get_the_render_id_from_the_tasks_argument(json_line, task, args, render_id):
+def test_celerys_task_received_lines_get_the_render_id_of_the_task(json_line, task, args, render_id):
     # Celery's worker logs "Task ... received" before any task code runs, with the task's
     # name and argument repr in record.data.
     data = {"id": "c0ffee", "name": task, "args": args, "kwargs": "{}", "eta": None}

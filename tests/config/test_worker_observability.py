@@ -49,7 +49,9 @@ def eventually(read, check, timeout=10):
 
 
 def exporter_text(port, token=TOKEN):
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {token}"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {token}"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.read().decode()
 
@@ -95,7 +97,8 @@ def test_worker_metrics_reach_web_and_the_exporter_and_its_logs_are_json_with_re
         assert wait_for_final(render_id).status == "complete"
         # The worker counts the outcome just after committing the final status.
         after = eventually(
-            lambda: scrape(client, **auth), lambda samples: value(samples, "montage_render_outcomes_total", **COMPLETE)
+            lambda: scrape(client, **auth),
+            lambda samples: value(samples, "montage_render_outcomes_total", **COMPLETE),
         )
         exported = scrape_text(exporter_text(port))
         with pytest.raises(urllib.error.HTTPError) as refused:
@@ -103,8 +106,9 @@ def test_worker_metrics_reach_web_and_the_exporter_and_its_logs_are_json_with_re
         assert refused.value.code == 403
 
     assert delta(before, after, "montage_render_outcomes_total", **COMPLETE) == 1
-    assert delta(before, after, "montage_farm_calls_total", backend="lambda", operation="start", outcome="ok") == 1
-    assert delta(before, after, "montage_farm_calls_total", backend="lambda", operation="progress", outcome="ok") == 2
+    farm = {"backend": "lambda", "outcome": "ok"}
+    assert delta(before, after, "montage_farm_calls_total", **farm, operation="start") == 1
+    assert delta(before, after, "montage_farm_calls_total", **farm, operation="progress") == 2
     assert delta(before, after, "montage_render_duration_seconds_count", kind="clip", backend="lambda",
                  status="complete") == 1
     # The polls were scheduled with a countdown, so each one's lateness was measured.
