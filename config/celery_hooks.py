@@ -8,7 +8,7 @@ from celery import signals
 from django.conf import settings
 
 from config import metrics_process
-from config.logs import RENDER_TASK_PREFIX, render_log_context_enter, render_log_context_exit
+from config.logs import RENDER_TASK_PREFIX, render_id_bind, render_id_unbind
 
 logger = logging.getLogger(__name__)
 _log_contexts = {}
@@ -45,11 +45,11 @@ def _worker_child_exit(**kwargs):
 @signals.task_prerun.connect
 def _task_log_context(task_id, task, args, **kwargs):
     if task.name.startswith(RENDER_TASK_PREFIX) and args:
-        _log_contexts[task_id] = render_log_context_enter(args[0])
+        _log_contexts[task_id] = render_id_bind(args[0])
 
 
 @signals.task_postrun.connect
 def _task_log_context_end(task_id, **kwargs):
     token = _log_contexts.pop(task_id, None)
     if token is not None:
-        render_log_context_exit(token)
+        render_id_unbind(token)

@@ -1,11 +1,11 @@
 """Log configuration: plain text by default, one JSON object per line with LOG_FORMAT=json.
 
-Every line logged while a render is being worked on carries `render_id`: the render tasks
-(and the sweep, per render) set it in a context variable, renders/history.py passes it
-with each event, and the filter on the console handler copies it onto the record, so the
-lines of Django, Celery and our own modules all get it without passing it around.
+Every line logged while a render is being worked on carries `render_id`: a render task
+binds it in a context variable for as long as it runs (config/celery_hooks.py),
+renders/history.py passes it with each event, and the filter on the console handler
+copies it onto the record, so the lines of Django, Celery, boto and our own modules all
+get it without passing it around.
 """
-import contextlib
 import contextvars
 import logging
 import re
@@ -17,21 +17,12 @@ RENDER_TASK_PREFIX = "renders.tasks."
 _FIRST_ARGUMENT = re.compile(r"^[(\[]\s*(\d+)")
 
 
-@contextlib.contextmanager
-def render_log_context(render_id):
-    token = _render_id.set(render_id)
-    try:
-        yield
-    finally:
-        _render_id.reset(token)
-
-
-def render_log_context_enter(render_id):
-    """For Celery's prerun/postrun signal pair, which cannot share a `with` block."""
+def render_id_bind(render_id):
+    """Tag what this thread logs from now on with `render_id`; returns the token to unbind."""
     return _render_id.set(render_id)
 
 
-def render_log_context_exit(token):
+def render_id_unbind(token):
     _render_id.reset(token)
 
 

@@ -7,7 +7,7 @@ import logging.config
 
 import pytest
 
-from config.logs import logging_config, render_log_context
+from config.logs import logging_config, render_id_bind, render_id_unbind
 from tests.factories import RenderFactory
 
 
@@ -45,8 +45,9 @@ def test_lines_logged_while_a_render_is_worked_on_carry_its_id(json_line):
     def record(message):
         return logging.getLogger("boto").makeRecord("boto", logging.WARNING, __file__, 1, message, (), None)
 
-    with render_log_context(42):
-        inside = json_line(record("throttled"))
+    token = render_id_bind(42)
+    inside = json_line(record("throttled"))
+    render_id_unbind(token)
     outside = json_line(record("unrelated"))
     assert inside["render_id"] == 42 and inside["message"] == "throttled"
     assert "render_id" not in outside
