@@ -61,6 +61,7 @@ def logging_config(*, log_format, level):
         "filters": {"render_id": {"()": "config.logs.RenderIdFilter"}},
         "formatters": {log_format: formatters[log_format]},
         "handlers": {
+            # Standard error, so commands' own output on standard output stays clean.
             "console": {"class": "logging.StreamHandler", "formatter": log_format, "filters": ["render_id"]}
         },
         "root": {"handlers": ["console"], "level": level},

@@ -22,6 +22,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from config import metrics
+from config.health import HealthMiddleware
 from config.metrics_process import multiproc_dir
 from renders.models import Render
 
@@ -121,7 +122,9 @@ class RequestMetricsMiddleware:
 def _route_label(request):
     if request.resolver_match:
         return request.resolver_match.view_name
-    # Answered before URL resolution (static files) or matching no route (404).
+    # Answered by a middleware before URL resolution (probes, static files), or no route.
+    if request.path_info in HealthMiddleware.paths:
+        return request.path_info.lstrip("/")
     return "<static>" if request.path.startswith(settings.STATIC_URL) else "<unresolved>"
 
 

@@ -81,6 +81,7 @@ def test_request_latency_is_labelled_by_route_name_never_by_path(client, api, us
     assert api.get("/api/renders/999999/").status_code == 404
     assert client.get("/no/such/page/").status_code == 404
     client.get("/static/css/no-such-file.css")
+    assert client.get("/healthz").status_code == 200
 
     after = scrape(client)
     detail = {"view": "api-render-detail", "method": "GET"}
@@ -88,6 +89,8 @@ def test_request_latency_is_labelled_by_route_name_never_by_path(client, api, us
     assert delta(before, after, "montage_http_request_duration_seconds_count", **detail, status="404") == 1
     unresolved = {"view": "<unresolved>", "method": "GET", "status": "404"}
     assert delta(before, after, "montage_http_request_duration_seconds_count", **unresolved) == 1
+    healthz = {"view": "healthz", "method": "GET", "status": "200"}
+    assert delta(before, after, "montage_http_request_duration_seconds_count", **healthz) == 1
     static = {"view": "<static>", "method": "GET"}
     assert sum(
         delta(before, after, "montage_http_request_duration_seconds_count", **static, status=status)
