@@ -36,7 +36,7 @@ def configure():
         values.ValueClass = values.MultiProcessValue(process_identifier=_identity)
     else:
         # prometheus-client switches to files when the variable merely exists, even
-        # empty (as a copied .env.example leaves it), and would write them to the cwd.
+        # empty (`PROMETHEUS_MULTIPROC_DIR=` in a .env), and would write them to the cwd.
         values.ValueClass = values.MutexValue
 
 
