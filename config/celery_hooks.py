@@ -44,7 +44,9 @@ def _worker_child_exit(**kwargs):
 
 @signals.task_prerun.connect
 def _task_log_context(task_id, task, args, **kwargs):
-    if task.name.startswith(RENDER_TASK_PREFIX) and args:
+    # Render tasks take the render id first; the retention task takes a dict and passes
+    # the id with its own lines.
+    if task.name.startswith(RENDER_TASK_PREFIX) and args and isinstance(args[0], int):
         _log_contexts[task_id] = render_id_bind(args[0])
 
 

@@ -73,10 +73,15 @@ def delete_render_output(self, output):
     try:
         retention.render_output_delete(output)
     except TransientBackendError as exc:
-        logger.warning("Deleting the output of render %s failed (try %s): %s", output["id"], self.request.retries, exc)
+        logger.warning(
+            "Deleting the output of render %s failed (try %s): %s", output["id"], self.request.retries, exc,
+            extra={"render_id": output["id"]},
+        )
         raise
     except FatalBackendError as exc:
-        logger.error("The output of render %s cannot be deleted: %s", output["id"], exc)
+        logger.error(
+            "The output of render %s cannot be deleted: %s", output["id"], exc, extra={"render_id": output["id"]}
+        )
 
 
 @shared_task
