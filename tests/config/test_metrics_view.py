@@ -2,8 +2,9 @@
 the fake Lambda adds, the live renders gauge, request latency labels, the bearer token."""
 import pytest
 
-from renders import lifecycle, services
+from renders import lifecycle, services, starts
 from renders.backends import TransientBackendError
+from renders.models import Render
 from tests.config.metrics_support import delta, scrape, value
 from tests.factories import ClipFactory, RenderFactory
 from tests.fakes.remotion_farm import Done, Fatal, Progress
@@ -11,9 +12,11 @@ from tests.fakes.remotion_farm import Done, Fatal, Progress
 pytestmark = pytest.mark.django_db
 
 
-def poll_until_final(render_id):
+def poll_until_final(render_id, fake_lambda):
     for _ in range(20):
-        if lifecycle.render_poll(render_id).next is lifecycle.Next.NOTHING:
+        fake_lambda.farm.advance()
+        seq = Render.objects.get(pk=render_id).poll_seq
+        if lifecycle.render_poll(render_id, seq).next is lifecycle.Next.NOTHING:
             return
 
 
@@ -25,8 +28,8 @@ def test_a_render_through_the_lifecycle_counts_its_outcome_duration_and_farm_cal
 
     for _ in range(2):
         render = services.render_request(user=user, kind="clip", target=clip, size=(320, 180))
-        lifecycle.render_start(render.pk)
-        poll_until_final(render.pk)
+        starts.render_start(render.pk)
+        poll_until_final(render.pk, fake_lambda)
 
     after = scrape(client)
     clip_lambda = {"kind": "clip", "backend": "lambda"}
@@ -50,9 +53,9 @@ def test_farm_call_outcomes_tell_transient_from_fatal_errors(client, fake_lambda
     fake_lambda.throttle("start", 1)
     render = services.render_request(user=user, kind="clip", target=clip, size=(320, 180))
     with pytest.raises(TransientBackendError):
-        lifecycle.render_start(render.pk)
+        starts.render_start(render.pk)
     fake_lambda.farm.version = "4.0.500"  # the function refuses another Remotion version: fatal
-    lifecycle.render_start(render.pk)
+    starts.render_start(render.pk)
 
     after = scrape(client)
     farm = {"backend": "lambda", "operation": "start"}

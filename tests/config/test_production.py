@@ -147,6 +147,7 @@ def test_metrics_count_a_render_that_a_worker_finished(
     token = Token.objects.create(user=user).key
     clip = ClipFactory(owner=user, duration_in_frames=30)
     fake_lambda.farm.script_next_render(Progress(0.5), Done())
+    stop_clock = fake_lambda.farm.run_clock(0.5)
     complete = {"kind": "clip", "backend": "lambda", "status": "complete", "error_code": ""}
 
     with start_production_server(
@@ -168,6 +169,7 @@ def test_metrics_count_a_render_that_a_worker_finished(
             assert response.status == 200
             samples = scrape_text(body.decode())
         unauthenticated, _ = server.get("/metrics")
+    stop_clock()
 
     assert unauthenticated.status == 401
     assert Render.objects.get(pk=render_id).status == "complete"

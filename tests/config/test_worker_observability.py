@@ -78,6 +78,7 @@ def test_worker_metrics_reach_web_and_the_exporter_and_its_logs_are_json_with_re
     port = free_port()
     clip = ClipFactory(owner=user, duration_in_frames=30)
     fake_lambda.farm.script_next_render(Progress(0.5), Done())
+    stop_clock = fake_lambda.farm.run_clock(0.5)
 
     with celery_worker_process(
         redis_broker,
@@ -104,15 +105,16 @@ def test_worker_metrics_reach_web_and_the_exporter_and_its_logs_are_json_with_re
         with pytest.raises(urllib.error.HTTPError) as refused:
             exporter_text(port, token="wrong")
         assert refused.value.code == 403
+    stop_clock()
 
     assert delta(before, after, "montage_render_outcomes_total", **COMPLETE) == 1
     farm = {"backend": "lambda", "outcome": "ok"}
     assert delta(before, after, "montage_farm_calls_total", **farm, operation="start") == 1
-    assert delta(before, after, "montage_farm_calls_total", **farm, operation="progress") == 2
+    assert delta(before, after, "montage_farm_calls_total", **farm, operation="progress") >= 1
     assert delta(before, after, "montage_render_duration_seconds_count", kind="clip", backend="lambda",
                  status="complete") == 1
-    # The polls were scheduled with a countdown, so each one's lateness was measured.
-    assert delta(before, after, "montage_render_poll_lag_seconds_count", queue="celery") >= 2
+    # The polls (on their own queue) were scheduled with a countdown: their lateness was measured.
+    assert delta(before, after, "montage_render_poll_lag_seconds_count", queue="polls") >= 1
     assert value(exported, "montage_render_outcomes_total", **COMPLETE) == 1
     assert not any(name == "montage_renders_live" for name, _ in exported)  # web's gauge only
     assert value(after, "montage_renders_live", status="rendering", kind="clip") == 0
@@ -133,7 +135,7 @@ def test_worker_metrics_reach_web_and_the_exporter_and_its_logs_are_json_with_re
         or "renders.tasks.poll_render" in r["message"]
     ]
     kinds = {r.get("event") for r in about_render}
-    assert {"started", "progress", "completed"} <= kinds
+    assert {"started", "completed"} <= kinds
     celery_lines = [r for r in about_render if r["logger"].startswith("celery")]
     assert any("received" in r["message"] for r in celery_lines)
     assert any("succeeded" in r["message"] for r in celery_lines)
