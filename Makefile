@@ -37,6 +37,8 @@ migrate: setup
 bundle: setup
 	$(PY) manage.py build_bundle
 
+# Web and worker share one metrics directory, so /metrics shows what the worker counted.
+run: export PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/var/metrics
 run: migrate bundle
 	$(PY) manage.py seed_demo
 	$(VENV)/bin/honcho -f Procfile.dev start --port $(PORT)

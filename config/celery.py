@@ -4,6 +4,8 @@ from pathlib import Path
 from celery import Celery, signals
 from django.db import close_old_connections
 
+from config import celery_hooks  # noqa: F401  (connects the workers' signal handlers)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("montage")

@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.logs import logging_config
+from config.sentry import sentry_init
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Every process (web, worker, beat, manage.py) reads ./.env when present; a variable set
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the latency it records covers every other middleware.
+    "config.metrics_view.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before CommonMiddleware, which validates the Host header (see config/health.py).
     "config.health.HealthMiddleware",
@@ -283,14 +287,21 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- Observability --------------------------------------------------------------------
+LOGGING = logging_config(
+    log_format=env_choice("LOG_FORMAT", ("plain", "json"), "plain"), level=env_str("LOG_LEVEL", "INFO")
+)
+# Bearer token for /metrics (and the worker exporter). Unset: open in development, 404 in
+# production. PROMETHEUS_MULTIPROC_DIR is read by prometheus-client itself (config/metrics.py).
+METRICS_TOKEN = env_str("METRICS_TOKEN", None)
+# A worker on a machine without a web process serves its machine's metrics here.
+WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT", None, minimum=1, maximum=65535)
+WORKER_METRICS_BIND = env_str("WORKER_METRICS_BIND", "127.0.0.1")
+if PRODUCTION and WORKER_METRICS_PORT and not METRICS_TOKEN:
+    raise ImproperlyConfigured("WORKER_METRICS_PORT needs METRICS_TOKEN in production.")
+SENTRY_DSN = env_str("SENTRY_DSN", None)
+if SENTRY_DSN:
+    sentry_init(SENTRY_DSN, environment=MONTAGE_ENV)
 
 # --- Rendering ------------------------------------------------------------------------
 RENDER_BACKEND = env_choice("RENDER_BACKEND", ("local", "lambda"), "local")

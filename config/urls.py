@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from config.metrics_view import metrics_view
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="movies:list"), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("renders/", include("renders.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api.urls")),
+    path("metrics", metrics_view, name="metrics"),
 ]
 
 handler400 = "config.errors.bad_request"

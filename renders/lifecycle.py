@@ -211,4 +211,6 @@ def cancel_quietly(render):
     try:
         hosts.farm_work_stop(render)
     except BackendError as exc:
-        logger.warning("Could not stop farm work of render %s: %s", render.pk, exc)
+        logger.warning(
+            "Could not stop farm work of render %s: %s", render.pk, exc, extra={"render_id": render.pk}
+        )

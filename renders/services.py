@@ -121,7 +121,9 @@ def render_stop_farm_work(render):
     try:
         outcome = hosts.farm_work_stop(render)
     except BackendError as exc:
-        logger.warning("Cancelling render %s on the farm failed: %s", render.pk, exc)
+        logger.warning(
+            "Cancelling render %s on the farm failed: %s", render.pk, exc, extra={"render_id": render.pk}
+        )
         return f"Cancelled; the farm could not be told to stop ({exc}). Its output will be ignored."
     if outcome.stopped:
         return "Cancelled; the farm stopped the work."

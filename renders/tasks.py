@@ -5,9 +5,12 @@ Retried only for named transient errors, with backoff and jitter: the farm's
 InterfaceError: a database blip must not end a render or its poll chain).
 """
 import logging
+from datetime import datetime
 
 from celery import shared_task
+from django.utils import timezone
 
+from config import metrics
 from renders import idempotency, lifecycle, retention, starts, sweep
 from renders.backends import FatalBackendError, StartedRender, TransientBackendError, get_backend
 from renders.lifecycle import DATABASE_ERRORS, Next
@@ -44,6 +47,7 @@ def resolve_start_render(render_id):
 # an error before it took its turn is retried here (the turn is still its own).
 @shared_task(**_DATABASE_RETRY)
 def poll_render(render_id, seq, errors=0):
+    _observe_poll_lag(poll_render.request)
     _schedule(render_id, lifecycle.render_poll(render_id, seq, errors))
 
 
@@ -78,10 +82,15 @@ def delete_render_output(self, output):
     try:
         retention.render_output_delete(output)
     except TransientBackendError as exc:
-        logger.warning("Deleting the output of render %s failed (try %s): %s", output["id"], self.request.retries, exc)
+        logger.warning(
+            "Deleting the output of render %s failed (try %s): %s", output["id"], self.request.retries, exc,
+            extra={"render_id": output["id"]},
+        )
         raise
     except FatalBackendError as exc:
-        logger.error("The output of render %s cannot be deleted: %s", output["id"], exc)
+        logger.error(
+            "The output of render %s cannot be deleted: %s", output["id"], exc, extra={"render_id": output["id"]}
+        )
 
 
 @shared_task
@@ -92,6 +101,16 @@ def expire_render_outputs():
 @shared_task
 def prune_idempotency_keys():
     idempotency.idempotency_keys_prune()
+
+
+def _observe_poll_lag(request):
+    # Polls scheduled with a countdown (and retries) carry their due time as the ETA;
+    # those the sweep sends at once have none and are not late by definition.
+    if not request.eta:
+        return
+    due = datetime.fromisoformat(request.eta) if isinstance(request.eta, str) else request.eta
+    queue = (request.delivery_info or {}).get("routing_key") or "celery"
+    metrics.poll_lag.labels(queue=queue).observe(max(0.0, (timezone.now() - due).total_seconds()))
 
 
 def _schedule(render_id, step):

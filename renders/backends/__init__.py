@@ -12,6 +12,7 @@ from renders.backends.base import (
     StartUnconfirmed,
     TransientBackendError,
 )
+from renders.backends.metered import MeteredBackend
 
 __all__ = [
     "BackendError",
@@ -29,14 +30,15 @@ __all__ = [
 
 
 def get_backend(name=None) -> RenderBackend:
-    """The backend a render runs on (`render.backend`), or the configured one for new renders."""
+    """The backend a render runs on (`render.backend`), or the configured one for new renders,
+    with its farm calls counted and timed (renders/backends/metered.py)."""
     name = name or settings.RENDER_BACKEND
     if name == "local":
         from renders.backends.local import LocalBackend
 
-        return LocalBackend()
+        return MeteredBackend(LocalBackend())
     if name == "lambda":
         from renders.backends.lambda_ import LambdaBackend
 
-        return LambdaBackend()
+        return MeteredBackend(LambdaBackend())
     raise BackendNotConfigured(f"Unknown render backend {name!r}.")

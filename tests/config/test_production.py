@@ -1,13 +1,20 @@
 """The production web process over real HTTP: gunicorn from the Procfile, WhiteNoise over
-collectstatic, health and readiness, start-up refusals and the slow-body timeout."""
+collectstatic, health and readiness, start-up refusals, the slow-body timeout, and /metrics
+counting a render a worker finished."""
 import json
 import re
 import socket
 import time
 
 import pytest
+from rest_framework.authtoken.models import Token
 
+from renders.models import Render
+from tests.config.metrics_support import scrape_text, value
+from tests.factories import ClipFactory, UserFactory
+from tests.fakes.remotion_farm import Done, Progress
 from tests.production_server import ROOT, procfile_command, start_production_server
+from tests.renders.celery_worker import celery_worker_process
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -121,4 +128,55 @@ def test_the_procfile_runs_web_the_two_worker_kinds_and_exactly_one_beat():
     assert "--queues=celery " in procfile_command("worker")
     assert "--queues=polls " in procfile_command("polls") and "--pool=threads" in procfile_command("polls")
     assert procfile_command("web").startswith("gunicorn config.wsgi ")
-    assert procfile_command("beat").startswith("celery -A config beat ")
+    assert procfile_command("beat").startswith("celery -A config --quiet beat ")
+
+
+def test_metrics_count_a_render_that_a_worker_finished(
+    transactional_db, production_server_env, tmp_path, fake_lambda, redis_broker, settings
+):
+    """Web (gunicorn from the Procfile) and a Celery worker share a metrics directory, as on
+    one production machine: the render the worker drove shows in web's /metrics."""
+    lambda_env = {
+        "RENDER_BACKEND": "lambda",
+        "REMOTION_AWS_REGION": settings.REMOTION_AWS_REGION,
+        "REMOTION_LAMBDA_FUNCTION_NAME": settings.REMOTION_LAMBDA_FUNCTION_NAME,
+        "REMOTION_SERVE_URL": settings.REMOTION_SERVE_URL,
+        "PROMETHEUS_MULTIPROC_DIR": tmp_path / "metrics",
+    }
+    user = UserFactory()
+    token = Token.objects.create(user=user).key
+    clip = ClipFactory(owner=user, duration_in_frames=30)
+    fake_lambda.farm.script_next_render(Progress(0.5), Done())
+    stop_clock = fake_lambda.farm.run_clock(0.5)
+    complete = {"kind": "clip", "backend": "lambda", "status": "complete", "error_code": ""}
+
+    with start_production_server(
+        tmp_path / "gunicorn.log", **production_server_env, **lambda_env, METRICS_TOKEN="metrics-secret"
+    ) as server, celery_worker_process(redis_broker, **lambda_env):
+        response, body = server.request(
+            "POST", f"/api/clips/{clip.pk}/render/", body="{}",
+            headers={"X-Forwarded-Proto": "https", "Authorization": f"Token {token}",
+                     "Content-Type": "application/json"},
+        )
+        assert response.status == 202, body
+        render_id = json.loads(body)["id"]
+        deadline = time.monotonic() + 60
+        samples = {}
+        while value(samples, "montage_render_outcomes_total", **complete) < 1:
+            assert time.monotonic() < deadline, Render.objects.get(pk=render_id).status
+            time.sleep(0.3)
+            response, body = server.get("/metrics", headers={"Authorization": "Bearer metrics-secret"})
+            assert response.status == 200
+            samples = scrape_text(body.decode())
+        unauthenticated, _ = server.get("/metrics")
+    stop_clock()
+
+    assert unauthenticated.status == 401
+    assert Render.objects.get(pk=render_id).status == "complete"
+    assert value(samples, "montage_farm_calls_total", backend="lambda", operation="start", outcome="ok") == 1
+    clip_lambda = {"kind": "clip", "backend": "lambda"}
+    assert value(samples, "montage_render_duration_seconds_count", **clip_lambda, status="complete") == 1
+    assert value(samples, "montage_render_queue_wait_seconds_count", **clip_lambda) == 1
+    request = {"view": "api-clip-render", "method": "POST", "status": "202"}
+    assert value(samples, "montage_http_request_duration_seconds_count", **request) == 1
+    assert value(samples, "montage_renders_live", status="rendering", kind="clip") == 0

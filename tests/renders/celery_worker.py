@@ -47,11 +47,13 @@ def celery_worker_process(redis_url, *, log_name="worker", loglevel="WARNING", *
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": redis_url,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        # The worker logs through settings.LOGGING, whose level LOG_LEVEL sets.
+        "LOG_LEVEL": loglevel,
         **{name: str(value) for name, value in env_overrides.items()},
     }
     command = [
-        str(Path(sys.executable).with_name("celery")), "-A", "config", "worker", "--pool=solo", "--queues=celery,polls",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", f"--loglevel={loglevel}",
+        str(Path(sys.executable).with_name("celery")), "-A", "config", "--quiet", "worker", "--pool=solo",
+        "--queues=celery,polls", "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]
     log_path = Path(settings.MEDIA_ROOT).parent / f"{log_name}.log"
     with open(log_path, "w+") as log:

@@ -29,7 +29,7 @@ def only_start_payload(fake_lambda):
 
 
 def test_get_backend_returns_the_lambda_backend(fake_lambda):
-    assert isinstance(get_backend(), LambdaBackend)
+    assert isinstance(get_backend().wrapped, LambdaBackend)
     assert get_backend().name == "lambda"
 
 
