@@ -29,9 +29,16 @@ const end = (changes, exitCode) => {
   process.exit(exitCode);
 };
 
+// Chromium names a renderer killed by the memory cap (RENDER_BROWSER_MEMORY_MB) only
+// "Page crashed!"; say what most likely happened so the editor can act on it.
+const explainCrash = (message) =>
+  /^Page crashed/.test(message)
+    ? `${message} The page most likely went over its memory limit of ${job.browserMemoryMb} MB.`
+    : message;
+
 const fail = (err) => {
   // Errors from the page arrive as "Error: <message>"; keep only the code's own words.
-  const message = ((err && err.message) || String(err)).replace(/^Error: /, '');
+  const message = explainCrash(((err && err.message) || String(err)).replace(/^Error: /, ''));
   console.error(`Render failed: ${message}`);
   end({stage: 'error', error: message}, 1);
 };
