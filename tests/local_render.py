@@ -3,10 +3,12 @@
 Its fixtures are loaded for every test by tests/conftest.py (pytest_plugins).
 """
 import time
+from pathlib import Path
 
 import av
 import pytest
 
+from renders.backends import local as local_module
 from renders.backends.local import LocalBackend, build_bundle
 from renders.models import Render
 from tests.factories import ClipFactory, MovieFactory
@@ -91,3 +93,15 @@ def centre_rgb(frame):
     plane = frame.planes[0]
     offset = (frame.height // 2) * plane.line_size + (frame.width // 2) * 3
     return tuple(bytes(plane)[offset : offset + 3])
+
+
+def job_path(render):
+    return local_module._Paths(render).job
+
+
+def pid_of(render):
+    return int(render.farm_render_id.rsplit("-", 1)[1])
+
+
+def output_path(settings, render):
+    return Path(settings.MEDIA_ROOT) / "renders" / f"{render.pk}.mp4"

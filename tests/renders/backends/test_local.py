@@ -2,7 +2,6 @@
 import os
 import signal
 import time
-from pathlib import Path
 
 import pytest
 
@@ -10,7 +9,18 @@ from renders.backends import BackendNotConfigured
 from renders.backends import local as local_module
 from renders.backends.local_process import is_running, render_pids
 from tests.factories import SIMPLE_CODE
-from tests.local_render import centre_rgb, clip_render, decoded_frames, movie_render, start, wait_final, wait_until
+from tests.local_render import (
+    centre_rgb,
+    clip_render,
+    decoded_frames,
+    job_path,
+    movie_render,
+    output_path,
+    pid_of,
+    start,
+    wait_final,
+    wait_until,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,18 +37,6 @@ export default function Probe() {
 COLOUR_TOLERANCE = 8
 # Long enough (30 s of work) to be caught in the middle.
 LONG_FRAMES = 300
-
-
-def job_path(render):
-    return local_module._Paths(render).job
-
-
-def pid_of(render):
-    return int(render.farm_render_id.rsplit("-", 1)[1])
-
-
-def output_path(settings, render):
-    return Path(settings.MEDIA_ROOT) / "renders" / f"{render.pk}.mp4"
 
 
 def wait_for_no_processes(render, timeout=10):

@@ -15,7 +15,9 @@ import pytest
 from renders.backends import local as local_module
 from renders.backends import sandbox
 from renders.backends.local_process import MARKER, render_pids
-from tests.local_render import centre_rgb, clip_render, decoded_frames, start, wait_final, wait_until
+from tests.local_render import (
+    centre_rgb, clip_render, decoded_frames, job_path, output_path, pid_of, start, wait_final, wait_until,
+)
 from tests.renders.backends.hostile import NAVIGATION_PROBES, PROBES, SECRET, Listener, probe_clip
 
 pytestmark = [pytest.mark.django_db, pytest.mark.render]
@@ -33,18 +35,6 @@ def listener():
 @pytest.fixture
 def fast_stall(settings):
     settings.RENDER_STALL_TIMEOUT_SECONDS = STALL_SECONDS
-
-
-def job_path(render):
-    return local_module._Paths(render).job
-
-
-def pid_of(render):
-    return int(render.farm_render_id.rsplit("-", 1)[1])
-
-
-def output_path(settings, render):
-    return Path(settings.MEDIA_ROOT) / "renders" / f"{render.pk}.mp4"
 
 
 def probe_outcomes(settings, render, probes):
