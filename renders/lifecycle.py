@@ -81,9 +81,9 @@ def render_poll(render_id, seq, errors=0):
     # From here on the chain is ours: whatever goes wrong, the next link must be scheduled.
     try:
         if isinstance(answer, TransientBackendError):
-            _note_transient(render, answer)
+            render_transient_note(render, answer)
             return poll_step(render, seq + 1, errors=errors + 1)
-        if _apply(render, answer):
+        if render_progress_apply(render, answer):
             return poll_step(render, seq + 1)
     except DATABASE_ERRORS as exc:
         logger.warning("Database error while polling render %s: %s", render_id, exc)
@@ -100,23 +100,36 @@ def render_refresh(render):
     Render.objects.filter(pk=render.pk, status=Render.Status.RENDERING).update(**_heartbeat(answer))
     if isinstance(answer, TransientBackendError):
         raise answer
-    return _apply(render, answer)
+    return render_progress_apply(render, answer)
 
 
 def _ask_farm(render):
     """The farm's RenderProgress, a TransientBackendError to retry later, or None when the
     render has ended here (past its deadline, or the farm refused for good)."""
-    backend = get_backend(render.backend)
+    if render_past_deadline(render):
+        return None
+    answer = farm_progress_read(render)
+    if isinstance(answer, FatalBackendError):
+        render_fail(render.pk, answer.code, answer.message)
+        return None
+    return answer
+
+
+def farm_progress_read(render):
+    """The farm's answer about a render, errors included; no database work, so that it
+    can run on any thread (renders/batch_polls.py reads many at once)."""
+    try:
+        return get_backend(render.backend).progress(render)
+    except (TransientBackendError, FatalBackendError) as exc:
+        return exc
+
+
+def render_past_deadline(render):
+    """Time the render out if our own clock for it ran out; True if it did."""
     if render.deadline_at and timezone.now() >= render.deadline_at:
         render_time_out(render)
-        return None
-    try:
-        return backend.progress(render)
-    except TransientBackendError as exc:
-        return exc
-    except FatalBackendError as exc:
-        render_fail(render.pk, exc.code, exc.message)
-        return None
+        return True
+    return False
 
 
 def _heartbeat(answer):
@@ -128,11 +141,11 @@ def _heartbeat(answer):
         changes["lambda_invocations"] = F("lambda_invocations") + answer.invocations
     if not (answer.done or answer.fatal_error):
         # Never backwards; 100 is reserved for `complete`, so a live render shows at most 99.
-        changes["progress"] = Greatest(F("progress"), _percent(answer.fraction))
+        changes["progress"] = Greatest(F("progress"), progress_percent(answer.fraction))
     return changes
 
 
-def _apply(render, progress):
+def render_progress_apply(render, progress):
     """Act on the farm's answer (its progress already stored); True while still running."""
     if progress.fatal_error:
         render_fail(render.pk, progress.error_code, progress.fatal_error)
@@ -141,16 +154,16 @@ def _apply(render, progress):
         render_complete(render.pk, progress)
         return False
     for milestone in PROGRESS_MILESTONES:
-        if render.progress < milestone <= _percent(progress.fraction):
+        if render.progress < milestone <= progress_percent(progress.fraction):
             render_event_record(render.pk, RenderEvent.Kind.PROGRESS, f"{milestone}% rendered")
     return True
 
 
-def _percent(fraction):
+def progress_percent(fraction):
     return max(0, min(99, int(fraction * 100)))
 
 
-def _note_transient(render, exc):
+def render_transient_note(render, exc):
     # One history line per run of errors, not one per retry of a long throttling spell.
     last = render.events.order_by("-created_at", "-id").values_list("kind", flat=True).first()
     if last != RenderEvent.Kind.TRANSIENT_ERROR:

@@ -70,6 +70,10 @@ class Render(models.Model):
     # The poll chain's turn: each poll task carries the value it expects and moves it on,
     # so a duplicated or superseded chain (redelivery, sweep) finds it changed and stops.
     poll_seq = models.PositiveBigIntegerField(default=0)
+    # Renders polled in batches (renders/batch_polls.py) keep their chain on the row instead
+    # of in a task: when the next poll is due, and the transient errors in a row so far.
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    poll_errors = models.PositiveSmallIntegerField(default=0)
     # Set just before the farm is asked to start: the attempt's id travels to the farm
     # (webhook customData), so a start whose reply was lost can be recognised and adopted.
     start_attempt = models.CharField(max_length=32, blank=True)
@@ -101,6 +105,9 @@ class Render(models.Model):
                 fields=["last_polled_at"],
                 name="render_live_by_last_poll",
                 condition=Q(status__in=["pending", "rendering"]),
+            ),
+            models.Index(
+                fields=["next_poll_at"], name="render_poll_due", condition=Q(status="rendering", next_poll_at__isnull=False)
             ),
         ]
         constraints = [

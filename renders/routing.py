@@ -1,7 +1,7 @@
 """Where and how often a render's poll runs: the one place that decides it.
 
-Lambda polls go to the `polls` queue (a threads-pool worker: they mostly wait on the
-network), so starts on the default queue never wait behind them. Local polls go to the
+Lambda renders are polled in batches by the `polls` queue's worker (renders/batch_polls.py),
+so starts on the default queue never wait behind them. Local polls go to the
 queue of the render host running the render, `render-host.<name>`. With webhooks
 configured the farm reports the end itself and polling only catches a lost webhook.
 """

@@ -8,10 +8,11 @@ import logging
 from datetime import datetime
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from config import metrics
-from renders import idempotency, lifecycle, retention, starts, sweep
+from renders import batch_polls, idempotency, lifecycle, retention, routing, starts, sweep
 from renders.backends import FatalBackendError, StartedRender, TransientBackendError, get_backend
 from renders.lifecycle import DATABASE_ERRORS, Next
 from renders.models import Render
@@ -49,6 +50,17 @@ def resolve_start_render(render_id):
 def poll_render(render_id, seq, errors=0):
     _observe_poll_lag(poll_render.request)
     _schedule(render_id, lifecycle.render_poll(render_id, seq, errors))
+
+
+# Beat sends this to the polls queue every RENDER_POLLER_SECONDS, and each run polls for
+# that long: beat is what re-enqueues it, so a killed worker or a flushed broker costs
+# at most one run, and the renders it had claimed fall due again when their lease ends.
+@shared_task
+def poll_due_renders():
+    try:
+        batch_polls.renders_poll_due(settings.RENDER_POLLER_SECONDS)
+    except DATABASE_ERRORS as exc:
+        logger.warning("Polling due renders stopped by a database error; the next run tries again: %s", exc)
 
 
 @shared_task(autoretry_for=(TransientBackendError, *DATABASE_ERRORS), max_retries=10, **_RETRY)
@@ -114,7 +126,9 @@ def _observe_poll_lag(request):
 
 
 def _schedule(render_id, step):
-    if step.next is Next.POLL:
+    if step.next is Next.POLL and step.queue == routing.POLLS_QUEUE:
+        batch_polls.poll_due_set(render_id, step)
+    elif step.next is Next.POLL:
         poll_render.apply_async((render_id, step.seq, step.errors), countdown=step.delay, queue=step.queue)
     elif step.next is Next.START_AGAIN:
         # This host is full: try again later, on whichever worker takes it then. Never

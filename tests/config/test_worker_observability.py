@@ -82,6 +82,7 @@ def test_worker_metrics_reach_web_and_the_exporter_and_its_logs_are_json_with_re
 
     with celery_worker_process(
         redis_broker,
+        beat=True,
         RENDER_BACKEND="lambda",
         REMOTION_AWS_REGION=settings.REMOTION_AWS_REGION,
         REMOTION_LAMBDA_FUNCTION_NAME=settings.REMOTION_LAMBDA_FUNCTION_NAME,

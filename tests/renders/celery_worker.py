@@ -38,9 +38,10 @@ def _switch_broker(url):
 
 
 @contextmanager
-def celery_worker_process(redis_url, *, log_name="worker", loglevel="WARNING", **env_overrides):
+def celery_worker_process(redis_url, *, log_name="worker", loglevel="WARNING", beat=False, **env_overrides):
     """`celery -A config worker` against the test database; its log (`process.log_path`)
-    is printed at the end (pytest shows it when the test failed)."""
+    is printed at the end (pytest shows it when the test failed). With `beat`, it also runs
+    the beat schedule, which drives the batch poller of Lambda renders."""
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -56,6 +57,8 @@ def celery_worker_process(redis_url, *, log_name="worker", loglevel="WARNING", *
         "--queues=celery,polls", "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]
     log_path = Path(settings.MEDIA_ROOT).parent / f"{log_name}.log"
+    if beat:
+        command += ["--beat", f"--schedule={log_path.with_suffix('.beat-schedule')}"]
     with open(log_path, "w+") as log:
         process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
         process.log_path = log_path

@@ -27,6 +27,7 @@ def start_worker(redis_broker, fake_lambda):
     def start(**env):
         return celery_worker_process(
             redis_broker,
+            beat=True,
             RENDER_BACKEND="lambda",
             REMOTION_AWS_REGION=settings.REMOTION_AWS_REGION,
             REMOTION_LAMBDA_FUNCTION_NAME=settings.REMOTION_LAMBDA_FUNCTION_NAME,
