@@ -99,7 +99,8 @@ def test_request_latency_is_labelled_by_route_name_never_by_path(client, api, us
         delta(before, after, "montage_http_request_duration_seconds_count", **static, status=status)
         for status in ("200", "404")
     ) == 1
-    label_values = {v for name, labels in after for _, v in labels if name.startswith("montage_http")}
+    # Bucket bounds ("le") are numbers that may contain the render's id by chance.
+    label_values = {v for name, labels in after for k, v in labels if name.startswith("montage_http") and k != "le"}
     assert not any("/" in v or str(render.pk) in v for v in label_values)
 
 
