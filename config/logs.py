@@ -15,6 +15,9 @@ _render_id = contextvars.ContextVar("render_id", default=None)
 # runs; the tasks of renders.tasks take the render id as their first argument.
 RENDER_TASK_PREFIX = "renders.tasks."
 _FIRST_ARGUMENT = re.compile(r"^[(\[]\s*(\d+)")
+ROUTINE_TASKS = ("renders.tasks.poll_due_renders",)
+# The loggers of Celery's "Sending due task", "Task ... received" and "... succeeded".
+CELERY_TASK_LOGGERS = ("celery.beat", "celery.worker.strategy", "celery.app.trace")
 
 
 def render_id_bind(render_id):
@@ -33,6 +36,14 @@ class RenderIdFilter(logging.Filter):
             if render_id is not None:
                 record.render_id = render_id
         return True
+
+
+class RoutineTaskFilter(logging.Filter):
+    """Drops Celery's INFO lines (sent, received, succeeded) about ROUTINE_TASKS: beat sends
+    the batch poller every second, and those lines would otherwise be most of the log."""
+
+    def filter(self, record):
+        return record.levelno > logging.INFO or not any(task in record.getMessage() for task in ROUTINE_TASKS)
 
 
 def _celery_task_render_id(record):
@@ -58,7 +69,10 @@ def logging_config(*, log_format, level):
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"render_id": {"()": "config.logs.RenderIdFilter"}},
+        "filters": {
+            "render_id": {"()": "config.logs.RenderIdFilter"},
+            "routine_tasks": {"()": "config.logs.RoutineTaskFilter"},
+        },
         "formatters": {log_format: formatters[log_format]},
         "handlers": {
             # Standard error, so commands' own output on standard output stays clean.
@@ -71,5 +85,6 @@ def logging_config(*, log_format, level):
             "django": {"handlers": [], "level": level, "propagate": True},
             "django.server": {"handlers": [], "level": level, "propagate": True},
             "django.db.backends": {"level": "WARNING"},
+            **{name: {"filters": ["routine_tasks"]} for name in CELERY_TASK_LOGGERS},
         },
     }

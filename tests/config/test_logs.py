@@ -67,3 +67,21 @@ def test_celerys_task_received_lines_get_the_render_id_of_the_task(json_line, ta
         extra={"data": data},
     )
     assert json_line(record).get("render_id") == render_id
+
+
+@pytest.mark.parametrize(
+    "logger, level, message, kept",
+    [
+        ("celery.beat", logging.INFO, "Scheduler: Sending due task poll-due-renders (renders.tasks.poll_due_renders)", False),
+        ("celery.worker.strategy", logging.INFO, "Task renders.tasks.poll_due_renders[c0ffee] received", False),
+        ("celery.app.trace", logging.INFO, "Task renders.tasks.poll_due_renders[c0ffee] succeeded in 1.0s: None", False),
+        ("celery.app.trace", logging.ERROR, "Task renders.tasks.poll_due_renders[c0ffee] raised unexpected: boom", True),
+        ("celery.app.trace", logging.INFO, "Task renders.tasks.start_render[c0ffee] succeeded in 0.1s: None", True),
+    ],
+)
+def test_the_every_second_poller_runs_leave_no_info_lines_but_their_errors_stay(logger, level, message, kept):
+    config = logging_config(log_format="plain", level="INFO")
+    assert "routine_tasks" in config["loggers"][logger]["filters"]
+    routine_filter = logging.config.DictConfigurator(config).configure_filter(config["filters"]["routine_tasks"])
+    record = logging.getLogger(logger).makeRecord(logger, level, __file__, 1, message, (), None)
+    assert routine_filter.filter(record) is kept
