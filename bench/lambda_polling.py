@@ -44,12 +44,12 @@ def main():
         sys.exit("Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark runs real worker processes.")
 
     _create_database(os.environ["DATABASE_URL"])
-    farm_port = _free_port()
+    farm_port = free_port()
     farm = subprocess.Popen([sys.executable, str(ROOT / "bench" / "fast_farm.py"), str(farm_port), str(args.latency)])
     farm_url = f"http://127.0.0.1:{farm_port}"
-    os.environ.update(_farm_env(farm_url))
+    os.environ.update(farm_env(farm_url))
     try:
-        _wait_for(farm_url + "/__stats")
+        wait_for(farm_url + "/__stats")
         bench = Bench(farm_url, args)
         print(f"fake farm: {args.latency * 1000:.0f} ms per call; polls workers: {args.poll_workers} x "
               f"{args.poll_threads} threads; {os.cpu_count()} CPUs, load average before: "
@@ -136,7 +136,7 @@ class Bench:
         from renders.models import Render
 
         _reset()
-        web_port = _free_port()
+        web_port = free_port()
         os.environ.update(
             PUBLIC_BASE_URL=f"http://127.0.0.1:{web_port}", REMOTION_WEBHOOK_SECRET=WEBHOOK_SECRET
         )
@@ -146,7 +146,7 @@ class Bench:
         _post(self.farm_url + "/__config", {"finish_after": 3.0})
         web = _spawn([sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{web_port}"])
         try:
-            _wait_for(f"http://127.0.0.1:{web_port}/api/")
+            wait_for(f"http://127.0.0.1:{web_port}/api/")
             with Workers(self.args):
                 requested = self._request_renders(self.args.webhook_renders / 5)
                 deadline = time.time() + 30
@@ -232,7 +232,8 @@ class Workers:
         return total / os.sysconf("SC_CLK_TCK")
 
 
-def _farm_env(farm_url):
+def farm_env(farm_url):
+    """The environment that points a process's Lambda backend at bench/fast_farm.py."""
     return {
         "RENDER_BACKEND": "lambda",
         "REMOTION_AWS_REGION": "us-east-1",
@@ -308,13 +309,13 @@ def _spawn(command):
         return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=output, stderr=subprocess.STDOUT)
 
 
-def _free_port():
+def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _wait_for(url, timeout=30):
+def wait_for(url, timeout=30):
     deadline = time.time() + timeout
     while True:
         try:

@@ -5,8 +5,8 @@ input props to the render bucket); this module picks how each call may be retrie
 turns every failure into a backend error (renders/backends/lambda_errors.py). Endpoints
 are never set here: boto3 reads AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL_S3 itself.
 Clients are shared per process (lambda_clients.py). Progress is read from the render's
-progress file in the bucket (lambda_progress.py); the status routine, a billed
-invocation, is asked only when the file cannot tell.
+progress file in the bucket (lambda_progress_reads.py, lambda_progress.py); the status
+routine, a billed invocation, is asked only when the file cannot tell.
 """
 import json
 import re
@@ -20,7 +20,7 @@ from remotion_lambda import Privacy, RenderMediaParams, ShouldDownload, Webhook
 from remotion_lambda.exception import RemotionInvalidArgumentException
 
 from renders import webhook_contract
-from renders.backends import lambda_clients, lambda_errors
+from renders.backends import lambda_clients, lambda_errors, lambda_progress_reads
 from renders.backends.base import (
     ASSET_HOSTS_VARIABLE,
     BackendNotConfigured,
@@ -50,10 +50,6 @@ STATUS_ATTEMPTS = 3
 # A start whose answer was lost has finished or died (and sent its webhook) by the time
 # the function's own timeout has passed; this much more covers the webhook's retries.
 START_SETTLE_MARGIN_SECONDS = 30
-# SigV4 (7-day maximum, every region) on the bucket's regional host: botocore would
-# otherwise presign SigV2 URLs on the global s3.amazonaws.com host, which newer regions
-# refuse. With a local endpoint (moto) botocore still falls back to path-style URLs.
-_PRESIGN_CONFIG = Config(signature_version="s3v4", s3={"addressing_style": "virtual"})
 
 
 class LambdaBackend(RenderBackend):
@@ -62,6 +58,7 @@ class LambdaBackend(RenderBackend):
     def __init__(self, *, start_read_timeout=None, status_read_timeout=STATUS_READ_TIMEOUT_SECONDS,
                  status_attempts=STATUS_ATTEMPTS):
         self._start_read_timeout = start_read_timeout
+        self._status_read_timeout = status_read_timeout
         self._status_config = Config(
             connect_timeout=CONNECT_TIMEOUT_SECONDS,
             read_timeout=status_read_timeout,
@@ -117,12 +114,17 @@ class LambdaBackend(RenderBackend):
     def _status_from_bucket(self, render):
         """What the status routine would answer, from the progress file; None when unsure."""
         self.check_configured()
-        key = PROGRESS_KEY.format(render_id=render.farm_render_id)
-        try:
-            body = self._s3().get_object(Bucket=render.farm_bucket, Key=key)["Body"].read()
-            progress = json.loads(body)
-        except (*lambda_errors.FARM_ERRORS, ValueError):
+        body = lambda_progress_reads.read(
+            render.farm_bucket,
+            PROGRESS_KEY.format(render_id=render.farm_render_id),
+            connect_timeout=CONNECT_TIMEOUT_SECONDS, read_timeout=self._status_read_timeout,
+        )
+        if body is None:
             return None  # the status routine reports why (and retries what is transient)
+        try:
+            progress = json.loads(body)
+        except ValueError:
+            return None  # likewise
         return status_from_progress_file(
             progress,
             render_id=render.farm_render_id,
@@ -189,7 +191,7 @@ class LambdaBackend(RenderBackend):
     def output_location(self, render):
         self.check_configured()
         # Presigning is local computation; a fresh URL per request, since stored ones go stale.
-        url = lambda_clients.client("s3", _PRESIGN_CONFIG).generate_presigned_url(
+        url = lambda_clients.client("s3", lambda_clients.PRESIGN_CONFIG).generate_presigned_url(
             "get_object",
             Params={"Bucket": render.output_bucket, "Key": render.output_key},
             ExpiresIn=settings.REMOTION_DOWNLOAD_URL_TTL,
@@ -240,7 +242,6 @@ def _delete_objects(s3, bucket, keys):
         raise TransientBackendError(
             f"S3 kept {len(reply['Errors'])} object(s) of {bucket}, e.g. {first.get('Key')}: {first.get('Message')}"
         )
-
 
 
 def output_name(render_id):

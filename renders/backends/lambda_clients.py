@@ -19,6 +19,10 @@ MAX_POOL_CONNECTIONS = 64
 _ENV_KEYS = ("AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_PROFILE")
 
 _POOL = Config(max_pool_connections=MAX_POOL_CONNECTIONS)
+# Presigned URLs: SigV4 (7-day maximum, every region) on the bucket's regional host:
+# botocore would otherwise presign SigV2 URLs on the global s3.amazonaws.com host, which
+# newer regions refuse. With a local endpoint (moto) botocore still falls back to path-style URLs.
+PRESIGN_CONFIG = Config(signature_version="s3v4", s3={"addressing_style": "virtual"})
 _cache = {}
 _lock = threading.Lock()
 

@@ -13,9 +13,9 @@ import time
 import uuid
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
+from tests.fakes.loopback_server import LoopbackServer, QuietHandler
 from tests.fakes.remotion_farm import REGION, FunctionCrashed
 
 _INVOKE_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations$")
@@ -29,8 +29,9 @@ class Invocation:
     received_at: float = field(default_factory=time.time)
 
 
-class FakeLambda:
+class FakeLambda(LoopbackServer):
     def __init__(self, farm):
+        super().__init__(_handler_for(self))
         self.farm = farm
         self.invocations = []
         self._refusals = defaultdict(deque)
@@ -39,24 +40,10 @@ class FakeLambda:
         self._after_invoke = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        # A short poll interval: shutdown() waits for it, once per test.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def url(self):
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self):
-        self._thread.start()
 
     def stop(self):
         self._stopping.set()  # frees handlers still holding back a delayed reply
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        super().stop()
 
     def throttle(self, routine, times):
         """Refuse the next `times` invocations of `routine` with 429, before the function runs."""
@@ -136,9 +123,7 @@ def _aws_error(status, error_type, message, **extra):
 
 
 def _handler_for(fake):
-    class InvokeHandler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
-
+    class InvokeHandler(QuietHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             match = _INVOKE_PATH.match(self.path.split("?")[0])
@@ -156,22 +141,7 @@ def _handler_for(fake):
             if status is None:
                 self.close_connection = True  # no answer at all
                 return
-            self._send(status, headers, json.dumps(reply).encode())
-
-        def _send(self, status, headers, data):
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up waiting (a read timeout test): nothing to answer
-
-        def log_message(self, format, *args):
-            pass  # keep test output clean
+            common = {"Content-Type": "application/json", "x-amzn-RequestId": str(uuid.uuid4())}
+            self.reply(status, {**common, **headers}, json.dumps(reply).encode())
 
     return InvokeHandler

@@ -14,6 +14,7 @@ from moto.server import ThreadedMotoServer
 
 from tests.fakes.fake_lambda import FakeLambda
 from tests.fakes.remotion_farm import BUCKET, FUNCTION_NAME, REGION, SERVE_URL, RemotionFarm
+from tests.fakes.s3_gate import S3Gate
 
 DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
@@ -52,6 +53,18 @@ def fake_lambda(moto_s3_url, monkeypatch, settings, tmp_path):
     settings.REMOTION_SERVE_URL = SERVE_URL
     yield fake
     fake.stop()
+
+
+@pytest.fixture
+def s3_gate(fake_lambda, moto_s3_url, monkeypatch):
+    """The fake farm's bucket seen through an S3Gate: the process's S3 endpoint
+    (AWS_ENDPOINT_URL_S3) is the gate, which forwards GETs to moto. `.gets` lists what
+    reached it, `.refuse()` answers the next GETs with an S3 error."""
+    gate = S3Gate(moto_s3_url)
+    gate.start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", gate.url)
+    yield gate
+    gate.stop()
 
 
 @pytest.fixture

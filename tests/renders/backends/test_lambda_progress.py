@@ -2,13 +2,16 @@
 the fake Remotion Lambda and moto S3: progress comes from the render's progress file,
 the status routine (a billed invocation) only when the file cannot tell."""
 import json
+import time
 import urllib.request
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
+import botocore.auth
 import pytest
 
-from renders.backends import FatalBackendError, TransientBackendError
+from renders.backends import FatalBackendError, TransientBackendError, lambda_progress_reads
 from renders.backends.lambda_ import LambdaBackend
 from tests.fakes import remotion_farm as remotion
 from tests.renders.backends.lambda_support import make_render, started_render
@@ -76,6 +79,139 @@ def test_a_render_past_the_functions_timeout_is_asked_of_the_status_routine(fake
     progress = backend.progress(render)
 
     assert progress.invocations == 1 and len(fake_lambda.invocations_of("status")) == 1
+
+
+# --- the progress file's presigned URL ------------------------------------------------
+
+
+class SigningClock:
+    def __init__(self):
+        self._now = datetime.now(timezone.utc).replace(tzinfo=None)
+
+    def now(self, remove_tzinfo=True):
+        return self._now
+
+    def move(self, seconds):
+        self._now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def signing_clock(monkeypatch):
+    """botocore's clock for signatures, moved by hand (`.move(seconds)`): a URL signed
+    after a move carries a later X-Amz-Date than one signed before it."""
+    clock = SigningClock()
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", clock.now)
+    return clock
+
+
+def signed_at(get):
+    return parse_qs(urlsplit(get).query)["X-Amz-Date"][0]
+
+
+def test_a_render_is_read_through_one_presigned_url_signed_at_its_first_poll(
+    fake_lambda, s3_gate, signing_clock
+):
+    backend = LambdaBackend()
+    render = started_render(backend, fake_lambda, remotion.Progress(0.5))
+
+    backend.progress(render)
+    signing_clock.move(300)
+    running = backend.progress(advanced(fake_lambda, render))
+
+    assert running.fraction == pytest.approx(0.1 + 0.1 + 0.6 * 0.5 + 0.1 * 0.5) and running.invocations == 0
+    first, second = s3_gate.gets
+    assert urlsplit(first).path == f"/{remotion.BUCKET}/renders/{render.farm_render_id}/progress.json"
+    assert second == first  # signed once: a URL signed at the second poll would be dated 5 minutes later
+    assert parse_qs(urlsplit(first).query)["X-Amz-Expires"] == ["900"]
+
+
+def test_a_presigned_url_is_signed_again_before_it_expires(fake_lambda, s3_gate, signing_clock, monkeypatch):
+    backend = LambdaBackend()
+    render = started_render(backend, fake_lambda, remotion.Progress(0.5))
+    backend.progress(render)
+    (first,) = s3_gate.gets
+    lifetime = int(parse_qs(urlsplit(first).query)["X-Amz-Expires"][0])
+
+    # A minute before the URL expires: a read sent with it could still reach S3 too late.
+    nearly_expired = time.monotonic() + lifetime - 60
+    monkeypatch.setattr(lambda_progress_reads, "monotonic", lambda: nearly_expired)
+    signing_clock.move(lifetime - 60)
+    backend.progress(render)
+
+    assert signed_at(s3_gate.gets[1]) > signed_at(first)
+
+
+def test_the_oldest_presigned_urls_make_room_for_new_ones(fake_lambda, s3_gate, signing_clock, monkeypatch):
+    monkeypatch.setattr(lambda_progress_reads, "MAX_URLS", 2)
+    backend = LambdaBackend()
+    oldest, older, newest = (started_render(backend, fake_lambda) for _ in range(3))
+    for render in (oldest, older, newest):
+        backend.progress(render)
+
+    signing_clock.move(60)
+    backend.progress(newest)
+    backend.progress(oldest)
+
+    first_oldest, _, first_newest, newest_again, oldest_again = s3_gate.gets
+    assert newest_again == first_newest  # still held
+    assert signed_at(oldest_again) > signed_at(first_oldest)  # dropped, so signed again
+
+
+@pytest.mark.parametrize(
+    "status, code, message",
+    [
+        (403, "AccessDenied", "Request has expired"),
+        (400, "ExpiredToken", "The provided token has expired."),
+    ],
+)
+def test_a_refused_presigned_url_is_signed_again_once_and_read(
+    fake_lambda, s3_gate, signing_clock, status, code, message
+):
+    backend = LambdaBackend()
+    render = started_render(backend, fake_lambda, remotion.Progress(0.5))
+    backend.progress(render)
+    signing_clock.move(60)
+    s3_gate.refuse(status, code, message)
+
+    running = backend.progress(advanced(fake_lambda, render))
+    backend.progress(render)
+
+    assert running.fraction > 0 and running.invocations == 0
+    assert fake_lambda.invocations_of("status") == []
+    first, refused, signed_again, reused = s3_gate.gets
+    assert refused == first and signed_at(signed_again) > signed_at(first) and reused == signed_again
+
+
+@pytest.mark.parametrize(
+    "status, code, times, gets",
+    [
+        (403, "AccessDenied", 2, 2),  # signed again once, refused again: no more attempts
+        (400, "InvalidArgument", 1, 1),  # not about the URL: not signed again
+        (500, "InternalError", 1, 1),  # transient: the next poll is the retry
+    ],
+)
+def test_a_progress_file_s3_will_not_give_falls_back_to_the_status_routine(
+    fake_lambda, s3_gate, status, code, times, gets
+):
+    backend = LambdaBackend()
+    render = started_render(backend, fake_lambda, remotion.Progress(0.25))
+    s3_gate.refuse(status, code, "refused", times=times)
+
+    progress = backend.progress(render)
+
+    assert (progress.fraction, progress.invocations) == (0.25, 1)
+    assert len(s3_gate.gets) == gets
+
+
+def test_a_slow_progress_file_falls_back_to_the_status_routine(fake_lambda, s3_gate):
+    backend = LambdaBackend(status_read_timeout=0.2)
+    render = started_render(backend, fake_lambda, remotion.Progress(0.25))
+    s3_gate.delay_next(1.0)
+
+    progress = backend.progress(render)
+
+    assert (progress.fraction, progress.invocations) == (0.25, 1)
+    assert len(s3_gate.gets) == 1
 
 
 # --- the status routine, when the progress file cannot be read -----------------------
