@@ -8,6 +8,7 @@ Clients are shared per process (lambda_clients.py). Progress is read from the re
 progress file in the bucket (lambda_progress_reads.py, lambda_progress.py); the status
 routine, a billed invocation, is asked only when the file cannot tell.
 """
+import functools
 import json
 import re
 import time
@@ -59,12 +60,7 @@ class LambdaBackend(RenderBackend):
                  status_attempts=STATUS_ATTEMPTS):
         self._start_read_timeout = start_read_timeout
         self._status_read_timeout = status_read_timeout
-        self._status_config = Config(
-            connect_timeout=CONNECT_TIMEOUT_SECONDS,
-            read_timeout=status_read_timeout,
-            # Status and cancel only read or write the render's own files: safe to repeat.
-            retries={"mode": "standard", "total_max_attempts": status_attempts},
-        )
+        self._status_config = _status_config(status_read_timeout, status_attempts)
 
     @property
     def start_settle_seconds(self):
@@ -218,12 +214,7 @@ class LambdaBackend(RenderBackend):
         # One attempt only: boto3 re-sends a request whose answer timed out, and a re-sent
         # start launches a second render. The read timeout outlasts the function itself, so
         # a slow start is waited for rather than mistaken for a lost one.
-        read_timeout = self._start_read_timeout or _function_seconds() + START_READ_MARGIN_SECONDS
-        return Config(
-            connect_timeout=CONNECT_TIMEOUT_SECONDS,
-            read_timeout=read_timeout,
-            retries={"total_max_attempts": 1},
-        )
+        return _start_config(self._start_read_timeout or _function_seconds() + START_READ_MARGIN_SECONDS)
 
     def _client(self, *, start=False):
         self.check_configured()
@@ -252,6 +243,24 @@ def output_name(render_id):
 
 def output_key(render_id, farm_render_id):
     return f"renders/{farm_render_id}/{output_name(render_id)}"
+
+
+# One Config per set of values, shared by every backend instance: get_backend() makes one
+# per call, and a Config built per poll was a tenth of the poll's CPU (the shared clients
+# are also found faster by a Config they have seen).
+@functools.cache
+def _status_config(read_timeout, attempts):
+    return Config(
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=read_timeout,
+        # Status and cancel only read or write the render's own files: safe to repeat.
+        retries={"mode": "standard", "total_max_attempts": attempts},
+    )
+
+
+@functools.cache
+def _start_config(read_timeout):
+    return Config(connect_timeout=CONNECT_TIMEOUT_SECONDS, read_timeout=read_timeout, retries={"total_max_attempts": 1})
 
 
 def _webhook(render):

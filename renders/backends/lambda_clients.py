@@ -6,6 +6,7 @@ per configuration serves every thread of a worker. The key includes what boto3 r
 the environment when it builds a client (endpoints, credentials), so changing those (as
 the tests do) gets a new client rather than a stale one.
 """
+import functools
 import os
 import threading
 
@@ -29,8 +30,8 @@ _lock = threading.Lock()
 
 def client(service, config):
     """A shared boto3 client for `service` ("lambda", "s3") with botocore `config`."""
-    config = config.merge(_POOL)
-    key = (service, settings.REMOTION_AWS_REGION, _config_key(config), *(os.environ.get(k) for k in _ENV_KEYS))
+    config, config_key = _with_pool(config)
+    key = (service, settings.REMOTION_AWS_REGION, config_key, *(os.environ.get(k) for k in _ENV_KEYS))
     found = _cache.get(key)
     if found is None:
         with _lock:  # boto3 sessions are not thread-safe: build one client at a time
@@ -66,5 +67,9 @@ class _NoSession:
 _NO_SESSION = _NoSession()
 
 
-def _config_key(config):
-    return tuple(sorted((name, repr(getattr(config, name, None))) for name in config.OPTION_DEFAULTS))
+# Configs are module-level or cached values (lambda_.py), so this holds a handful; it
+# spares every call the merge and the key, which cost as much as a progress read.
+@functools.cache
+def _with_pool(config):
+    merged = config.merge(_POOL)
+    return merged, tuple(sorted((name, repr(getattr(merged, name, None))) for name in merged.OPTION_DEFAULTS))
