@@ -4,23 +4,33 @@ A polls worker reads every live render's progress file every few seconds, and at
 reads a second the CPU per read is what counts. Through boto3's get_object a read costs
 about 1.9 ms of CPU (botocore's event hooks, serializer, signer and parser). Here a URL
 is presigned (~0.5 ms) once per render and reused for REUSE_SECONDS, and each read is a
-plain GET of it through urllib3 (botocore's own HTTP library, so nothing new installed):
-a whole LambdaBackend.progress() then costs about 0.6 ms (bench/progress_read.py). The
-URL is signed as downloads are (lambda_clients.PRESIGN_CONFIG).
+plain GET of it. Every GET of a process runs on one event loop thread, through aiohttp's
+keep-alive pool, and the polls worker's read threads (renders/batch_polls.py) only wait
+for their answer: with urllib3 in each thread, 100 threads contending for Python's
+interpreter lock made a read cost 0.9-1.3 ms of CPU and held a process near 550 reads a
+second; this way a read costs about 0.5 ms with 128 in flight, close to 2000 a second
+(bench/progress_read.py). The URL is signed as downloads are (lambda_clients.PRESIGN_CONFIG).
 
 `read` answers None whatever goes wrong: the caller then invokes the status routine,
 which says why and retries what is transient, so nothing here retries, but for one
 re-signed attempt when S3 refuses the URL (credentials of an IAM role can expire before it).
 """
+import asyncio
+import atexit
+import functools
 import os
 import re
+import ssl
 import threading
+import urllib.request
 from collections import OrderedDict
+from concurrent.futures import TimeoutError as FutureTimeout
 from time import monotonic
 
-import urllib3
+import aiohttp
 from botocore.httpsession import get_cert_path
-from urllib3.util import parse_url
+from django.conf import settings
+from yarl import URL
 
 from renders.backends import lambda_clients
 
@@ -32,14 +42,7 @@ MAX_URLS = 10_000
 # What S3 answers to a URL signed with temporary credentials that have expired since.
 _EXPIRED_TOKEN = re.compile(rb"<Code>(ExpiredToken|TokenRefreshRequired)</Code>")
 
-# Thread-safe, with a kept-alive connection per thread of a polls worker, as the boto3
-# clients have; certificates checked against the CA bundle botocore would use.
-_pool = urllib3.PoolManager(
-    maxsize=lambda_clients.MAX_POOL_CONNECTIONS,
-    retries=False,
-    ca_certs=os.environ.get("AWS_CA_BUNDLE") or get_cert_path(True),
-)
-# (signer, bucket, key) -> (host, target, reuse until): oldest first, so expired entries leave from the front.
+# (signer, bucket, key) -> (URL, reuse until): oldest first, so expired entries leave from the front.
 _urls = OrderedDict()
 _urls_lock = threading.Lock()
 
@@ -48,42 +51,96 @@ def read(bucket, key, *, connect_timeout, read_timeout):
     """The object's bytes, or None when it cannot be read (missing, refused, unreachable, slow)."""
     # The signer changes with the endpoint and credentials in the environment, and so do its URLs.
     signer = lambda_clients.client("s3", lambda_clients.PRESIGN_CONFIG)
-    timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
     for attempt in range(2):
-        host, target = _signed_url(signer, bucket, key, renew=attempt > 0)
-        try:
-            # Straight to the host's pool: PoolManager.request would parse the long URL twice
-            # more, a quarter of the GET's CPU.
-            pool = _pool.connection_from_host(*host)
-            response = pool.urlopen("GET", target, timeout=timeout, redirect=False)
-        except urllib3.exceptions.HTTPError:
+        url = _signed_url(signer, bucket, key, renew=attempt > 0)
+        answer = _transport().get(url, connect_timeout=connect_timeout, read_timeout=read_timeout)
+        if answer is None:
             return None
-        if response.status == 200:
-            return response.data
-        if not _refused(response):
+        status, body = answer
+        if status == 200:
+            return body
+        if not _refused(status, body):
             return None
     return None
 
 
-def _refused(response):
+def _refused(status, body):
     """S3 refused the URL itself (expired, or signed by credentials that have expired)."""
-    return response.status == 403 or (response.status == 400 and _EXPIRED_TOKEN.search(response.data))
+    return status == 403 or (status == 400 and _EXPIRED_TOKEN.search(body))
+
+
+class _Transport:
+    """An event loop thread and its aiohttp session: every GET of the process runs there."""
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, name="progress-reads", daemon=True).start()
+        self.session = self._run(self._open())
+        atexit.register(self._run, self.session.close())
+
+    def get(self, url, *, connect_timeout, read_timeout):
+        """(status, body), or None when no answer came."""
+        try:
+            return self._run(self._get(url, connect_timeout, read_timeout), timeout=connect_timeout + read_timeout + 5)
+        except FutureTimeout:
+            return None
+
+    async def _open(self):
+        # Certificates checked against the CA bundle botocore would use.
+        context = ssl.create_default_context(cafile=os.environ.get("AWS_CA_BUNDLE") or get_cert_path(True))
+        limit = max(lambda_clients.MAX_POOL_CONNECTIONS, settings.POLL_CONCURRENT_READS)
+        # Not trust_env: it reads the proxy variables and ~/.netrc again for every request,
+        # which doubled a read's CPU; _proxy_for() reads them once.
+        return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=limit, ssl=context))
+
+    async def _get(self, url, connect_timeout, read_timeout):
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout, sock_read=read_timeout)
+        proxy = _proxy_for(url.scheme, url.host)
+        try:
+            async with self.session.get(url, timeout=timeout, allow_redirects=False, proxy=proxy) as response:
+                return response.status, await response.read()
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            return None
+
+    def _run(self, coroutine, timeout=None):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+
+@functools.cache
+def _proxy_for(scheme, host):
+    """The proxy botocore would use for this host (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)."""
+    proxies = urllib.request.getproxies_environment()
+    if scheme not in proxies or urllib.request.proxy_bypass_environment(host, proxies):
+        return None
+    return proxies[scheme]
+
+
+_transports = {}  # pid -> _Transport: a forked worker process starts its own thread
+_transports_lock = threading.Lock()
+
+
+def _transport():
+    pid = os.getpid()
+    found = _transports.get(pid)
+    if found is None:
+        with _transports_lock:
+            found = _transports.get(pid) or _transports.setdefault(pid, _Transport())
+    return found
 
 
 def _signed_url(signer, bucket, key, *, renew):
-    """((host, port, scheme), path and query) of a presigned GET of the object."""
+    """A presigned GET of the object, as a URL aiohttp sends as it is (no re-encoding)."""
     cache_key = (signer, bucket, key)
     now = monotonic()
     cached = _urls.get(cache_key)
-    if cached is not None and cached[2] > now and not renew:
-        return cached[:2]
-    url = parse_url(signer.generate_presigned_url(
+    if cached is not None and cached[1] > now and not renew:
+        return cached[0]
+    url = URL(signer.generate_presigned_url(
         "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=URL_LIFETIME_SECONDS
-    ))
-    signed = ((url.host, url.port, url.scheme), url.request_uri, now + REUSE_SECONDS)
+    ), encoded=True)
     with _urls_lock:
         _urls.pop(cache_key, None)
-        _urls[cache_key] = signed
-        while len(_urls) > MAX_URLS or next(iter(_urls.values()))[2] <= now:
+        _urls[cache_key] = (url, now + REUSE_SECONDS)
+        while len(_urls) > MAX_URLS or next(iter(_urls.values()))[1] <= now:
             _urls.popitem(last=False)
-    return signed[:2]
+    return url
