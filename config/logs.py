@@ -16,8 +16,9 @@ _render_id = contextvars.ContextVar("render_id", default=None)
 RENDER_TASK_PREFIX = "renders.tasks."
 _FIRST_ARGUMENT = re.compile(r"^[(\[]\s*(\d+)")
 ROUTINE_TASKS = ("renders.tasks.poll_due_renders",)
-# The loggers of Celery's "Sending due task", "Task ... received" and "... succeeded".
-CELERY_TASK_LOGGERS = ("celery.beat", "celery.worker.strategy", "celery.app.trace")
+# The loggers of Celery's "Sending due task", "Task ... received", "... succeeded" and
+# "Discarding revoked task" (a run that expired while it waited).
+CELERY_TASK_LOGGERS = ("celery.beat", "celery.worker.strategy", "celery.app.trace", "celery.worker.request")
 
 
 def render_id_bind(render_id):

@@ -177,14 +177,20 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 # The Django fixup closes the database connection around every task, which makes
 # CONN_MAX_AGE useless in workers; config/celery.py closes only old or broken ones instead.
 CELERY_DB_REUSE_MAX = sys.maxsize
-# The polls worker's batch poller (renders/batch_polls.py) runs this long per beat tick.
-RENDER_POLLER_SECONDS = 1.0
+# The batch poller of Lambda renders (renders/batch_polls.py): each run polls for
+# RENDER_POLLER_SECONDS, and beat sends one run for each process of the polls worker
+# (POLL_PROCESSES, the Procfile's `--concurrency`) twice as often, so a process that ends
+# a run finds the next one waiting and never pauses; a run that waited too long is dropped.
+RENDER_POLLER_SECONDS = 2.0
+POLL_PROCESSES = env_int("POLL_PROCESSES", 2, minimum=1)
 CELERY_BEAT_SCHEDULE = {
-    # A run that reaches a worker late is dropped: the next one is already on its way.
-    "poll-due-renders": {
-        "task": "renders.tasks.poll_due_renders",
-        "schedule": RENDER_POLLER_SECONDS,
-        "options": {"queue": "polls", "expires": 2 * RENDER_POLLER_SECONDS},
+    **{
+        f"poll-due-renders-{process}": {
+            "task": "renders.tasks.poll_due_renders",
+            "schedule": RENDER_POLLER_SECONDS / 2,
+            "options": {"queue": "polls", "expires": RENDER_POLLER_SECONDS},
+        }
+        for process in range(POLL_PROCESSES)
     },
     "sweep-renders": {"task": "renders.tasks.sweep_renders", "schedule": 60.0},
     "expire-render-outputs": {"task": "renders.tasks.expire_render_outputs", "schedule": 3600.0},
@@ -345,7 +351,7 @@ if REMOTION_WEBHOOK_SECRET and len(REMOTION_WEBHOOK_SECRET) < 32:
     raise ImproperlyConfigured("REMOTION_WEBHOOK_SECRET must be at least 32 characters.")
 RENDER_FALLBACK_POLL_SECONDS = env_int("RENDER_FALLBACK_POLL_SECONDS", 30, minimum=1)
 # Progress reads each polls worker process keeps in flight (a thread each; they wait on S3).
-POLL_CONCURRENT_READS = env_int("POLL_CONCURRENT_READS", 100, minimum=1)
+POLL_CONCURRENT_READS = env_int("POLL_CONCURRENT_READS", 200, minimum=1)
 REMOTION_DOWNLOAD_URL_TTL = env_int("REMOTION_DOWNLOAD_URL_TTL", 3600, minimum=60, maximum=604800)
 
 REMOTION_PROJECT_DIR = BASE_DIR / "remotion"

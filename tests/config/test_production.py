@@ -126,7 +126,9 @@ def test_the_procfile_runs_web_the_two_worker_kinds_and_exactly_one_beat():
     lines = [line for line in (ROOT / "Procfile").read_text().splitlines() if line.strip()]
     assert [line.split(":", 1)[0] for line in lines] == ["web", "worker", "polls", "beat"]
     assert "--queues=celery " in procfile_command("worker")
-    assert "--queues=polls " in procfile_command("polls") and "--pool=threads" in procfile_command("polls")
+    # One process per poller run that beat sends (POLL_PROCESSES): they must agree.
+    assert "--queues=polls " in procfile_command("polls")
+    assert "--concurrency=${POLL_PROCESSES:-2} " in procfile_command("polls")
     assert procfile_command("web").startswith("gunicorn config.wsgi ")
     assert procfile_command("beat").startswith("celery -A config --quiet beat ")
 
@@ -152,7 +154,7 @@ def test_metrics_count_a_render_that_a_worker_finished(
 
     with start_production_server(
         tmp_path / "gunicorn.log", **production_server_env, **lambda_env, METRICS_TOKEN="metrics-secret"
-    ) as server, celery_worker_process(redis_broker, **lambda_env):
+    ) as server, celery_worker_process(redis_broker, beat=True, **lambda_env):
         response, body = server.request(
             "POST", f"/api/clips/{clip.pk}/render/", body="{}",
             headers={"X-Forwarded-Proto": "https", "Authorization": f"Token {token}",
