@@ -1,9 +1,11 @@
+import functools
 import threading
 
 import pytest
 from django.db import connection, connections
 
 from movies.services import movie_insert_scene
+from tests.concurrency import run_at_once
 from tests.factories import ClipFactory, MovieFactory
 from tests.movies.timeline import stored_total, timeline
 
@@ -31,11 +33,7 @@ def test_simultaneous_scene_inserts_into_one_movie_all_land():
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=insert, args=(n,)) for n in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(*[functools.partial(insert, n) for n in range(WRITERS)])
 
     assert errors == []
     scenes = timeline(movie)  # also checks positions are exactly 0..19

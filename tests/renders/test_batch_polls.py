@@ -1,16 +1,16 @@
 """Lambda renders polled in batches against the fake Remotion Lambda (real boto3 over HTTP,
 progress files in a moto bucket): each render's chain lives on its row, and a batch
 writes nothing a webhook, the sweep or another poller took over meanwhile."""
-import threading
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from renders import batch_polls, lifecycle, services, starts
+from renders import batch_polls, lifecycle, services
 from renders.models import Render
 from renders.tasks import poll_render, start_render
+from tests.concurrency import run_at_once
 from tests.factories import ClipFactory
 from tests.fakes.remotion_farm import Done, Fatal, Progress
 from tests.renders.queued_tasks import drain
@@ -215,10 +215,6 @@ def test_pollers_running_at_once_poll_each_render_once(fake_lambda, user, clip):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=poller) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(poller, poller, poller)
     assert sum(polled) == 12
     assert set(Render.objects.filter(pk__in=render_ids).values_list("poll_count", flat=True)) == {1}

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from renders import idempotency
 from renders.models import Render, RenderRequestKey
 from renders.quota import quota_status
+from tests.concurrency import run_at_once
 from tests.factories import ClipFactory, RenderFactory
 from tests.renders.queued_tasks import drain, run_queued_starts
 
@@ -155,11 +156,7 @@ def test_the_same_key_at_the_same_time_makes_one_render_and_one_start(user, clip
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=send) for _ in range(senders)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(*[send] * senders)
 
     assert errors == []
     assert sorted(status for status, _ in answers) == [200] * (senders - 1) + [202]

@@ -10,6 +10,7 @@ from config.api.exceptions import ApplicationError
 from renders import services
 from renders.models import Render
 from renders.quota import quota_status
+from tests.concurrency import run_at_once
 from tests.factories import ClipFactory
 
 
@@ -61,11 +62,7 @@ def test_twenty_simultaneous_requests_from_one_user_give_exactly_five(fake_lambd
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=attempt) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(*[attempt] * 20)
     assert outcomes.count("accepted") == 5
     assert outcomes.count("quota_exceeded") == 15
     assert Render.objects.filter(owner=user).count() == 5

@@ -11,6 +11,7 @@ from django.test import Client
 from renders import lifecycle, services, starts
 from renders.lifecycle import Next
 from renders.models import Render
+from tests.concurrency import run_at_once
 from tests.factories import ClipFactory
 from tests.fakes.lambda_fixtures import WEBHOOK_SECRET
 from tests.fakes.remotion_farm import Done, Fatal, Progress, TimedOut
@@ -226,11 +227,7 @@ def test_a_webhook_racing_a_poll_completes_the_render_once(fake_lambda, lambda_w
         lifecycle.render_poll(render.pk, render.poll_seq)
         connection.close()
 
-    threads = [threading.Thread(target=by_webhook), threading.Thread(target=by_poll)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(by_webhook, by_poll)
 
     render.refresh_from_db()
     assert render.status == "complete"
