@@ -24,7 +24,6 @@ import ssl
 import threading
 import urllib.request
 from collections import OrderedDict
-from concurrent.futures import TimeoutError as FutureTimeout
 from time import monotonic
 
 import aiohttp
@@ -76,13 +75,16 @@ class _Transport:
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, name="progress-reads", daemon=True).start()
         self.session = self._run(self._open())
-        atexit.register(self._run, self.session.close())
+        atexit.register(lambda: self._run(self.session.close(), timeout=2))
 
     def get(self, url, *, connect_timeout, read_timeout):
         """(status, body), or None when no answer came."""
+        # The socket timeouts end a stuck read; this bounds the wait even if they do not.
+        future = asyncio.run_coroutine_threadsafe(self._get(url, connect_timeout, read_timeout), self.loop)
         try:
-            return self._run(self._get(url, connect_timeout, read_timeout), timeout=connect_timeout + read_timeout + 5)
-        except FutureTimeout:
+            return future.result(connect_timeout + read_timeout + 5)
+        except TimeoutError:
+            future.cancel()
             return None
 
     async def _open(self):
@@ -99,7 +101,7 @@ class _Transport:
         try:
             async with self.session.get(url, timeout=timeout, allow_redirects=False, proxy=proxy) as response:
                 return response.status, await response.read()
-        except (aiohttp.ClientError, asyncio.TimeoutError):
+        except (aiohttp.ClientError, TimeoutError):
             return None
 
     def _run(self, coroutine, timeout=None):
