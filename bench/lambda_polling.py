@@ -54,7 +54,7 @@ def main():
         wait_for(farm_url + "/__stats")
         bench = Bench(farm_url, args)
         print(f"fake farm: {args.latency * 1000:.0f} ms per call; polls worker: {args.poll_processes} processes, "
-              f"{os.environ.get('POLL_CONCURRENT_READS', 200)} reads in flight each; {os.cpu_count()} CPUs, load average before: "
+              f"{os.environ.get('POLL_CONCURRENT_READS', '200')} reads in flight each; {os.cpu_count()} CPUs, load average before: "
               f"{os.getloadavg()[0]:.1f} (other processes compete for them)")
         print(f"{'live':>6} {'polls/s':>8} {'lag p50':>8} {'lag p99':>8} {'lag max':>8} {'CPU/poll':>9} "
               f"{'polls CPUs':>10} {'box CPUs':>8} {'start p50':>10} {'start p99':>10}")

@@ -52,9 +52,9 @@ def poll_render(render_id, seq, errors=0):
     _schedule(render_id, lifecycle.render_poll(render_id, seq, errors))
 
 
-# Beat sends this to the polls queue every RENDER_POLLER_SECONDS, and each run polls for
-# that long: beat is what re-enqueues it, so a killed worker or a flushed broker costs
-# at most one run, and the renders it had claimed fall due again when their lease ends.
+# Beat sends one run per polls process every second, and each run polls for
+# RENDER_POLLER_SECONDS: beat is what re-enqueues it, so a killed worker or a flushed
+# broker costs at most one run, and the renders it had claimed fall due when their lease ends.
 @shared_task
 def poll_due_renders():
     try:
