@@ -6,6 +6,7 @@ per configuration serves every thread of a worker. The key includes what boto3 r
 the environment when it builds a client (endpoints, credentials), so changing those (as
 the tests do) gets a new client rather than a stale one.
 """
+import copy
 import functools
 import os
 import threading
@@ -71,5 +72,7 @@ _NO_SESSION = _NoSession()
 # spares every call the merge and the key, which cost as much as a progress read.
 @functools.cache
 def _with_pool(config):
-    merged = config.merge(_POOL)
+    # A copy: botocore writes into the retries dict of the Config a client is built with,
+    # and merge() shares it, which would change the cached Config behind its users' backs.
+    merged = copy.deepcopy(config).merge(_POOL)
     return merged, tuple(sorted((name, repr(getattr(merged, name, None))) for name in merged.OPTION_DEFAULTS))
