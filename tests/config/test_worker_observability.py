@@ -18,7 +18,7 @@ from renders.models import Render
 from tests.config.metrics_support import delta, scrape, scrape_text, value
 from tests.factories import ClipFactory
 from tests.fakes.remotion_farm import Done, Progress
-from tests.renders.celery_worker import celery_worker_process
+from tests.renders.celery_worker import lambda_worker_process
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 TOKEN = "worker-metrics-token"
@@ -80,13 +80,8 @@ def test_worker_metrics_reach_web_and_the_exporter_and_its_logs_are_json_with_re
     fake_lambda.farm.script_next_render(Progress(0.5), Done())
     stop_clock = fake_lambda.farm.run_clock(0.5)
 
-    with celery_worker_process(
+    with lambda_worker_process(
         redis_broker,
-        beat=True,
-        RENDER_BACKEND="lambda",
-        REMOTION_AWS_REGION=settings.REMOTION_AWS_REGION,
-        REMOTION_LAMBDA_FUNCTION_NAME=settings.REMOTION_LAMBDA_FUNCTION_NAME,
-        REMOTION_SERVE_URL=settings.REMOTION_SERVE_URL,
         PROMETHEUS_MULTIPROC_DIR=metrics_dir,
         METRICS_TOKEN=TOKEN,
         WORKER_METRICS_PORT=port,

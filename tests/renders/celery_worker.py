@@ -69,3 +69,17 @@ def celery_worker_process(redis_url, *, log_name="worker", loglevel="WARNING", b
             process.wait(timeout=30)
             log.seek(0)
             print(f"--- {log_name} ---", log.read(), sep="\n")
+
+
+def lambda_worker_process(redis_url, **env_overrides):
+    """A worker with beat (which drives the batch poller) rendering on the fake Lambda
+    this process is configured for (tests/fakes/lambda_fixtures.py)."""
+    return celery_worker_process(
+        redis_url,
+        beat=True,
+        RENDER_BACKEND="lambda",
+        REMOTION_AWS_REGION=settings.REMOTION_AWS_REGION,
+        REMOTION_LAMBDA_FUNCTION_NAME=settings.REMOTION_LAMBDA_FUNCTION_NAME,
+        REMOTION_SERVE_URL=settings.REMOTION_SERVE_URL,
+        **env_overrides,
+    )

@@ -8,14 +8,13 @@ import time
 import urllib.request
 
 import pytest
-from django.conf import settings
 
 from movies.models import Scene
 from renders.models import Render
 from tests.factories import ClipFactory, MovieFactory
 from tests.fakes.lambda_fixtures import WEBHOOK_SECRET
 from tests.fakes.remotion_farm import Done, Progress
-from tests.renders.celery_worker import celery_worker_process
+from tests.renders.celery_worker import lambda_worker_process
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 WORKER_DEADLINE_SECONDS = 20
@@ -25,16 +24,7 @@ WORKER_DEADLINE_SECONDS = 20
 def start_worker(redis_broker, fake_lambda):
     """Starts `celery worker` processes configured for the fake farm (plus `env`)."""
     def start(**env):
-        return celery_worker_process(
-            redis_broker,
-            beat=True,
-            RENDER_BACKEND="lambda",
-            REMOTION_AWS_REGION=settings.REMOTION_AWS_REGION,
-            REMOTION_LAMBDA_FUNCTION_NAME=settings.REMOTION_LAMBDA_FUNCTION_NAME,
-            REMOTION_SERVE_URL=settings.REMOTION_SERVE_URL,
-            RENDER_DEADLINE_SECONDS=WORKER_DEADLINE_SECONDS,
-            **env,
-        )
+        return lambda_worker_process(redis_broker, RENDER_DEADLINE_SECONDS=WORKER_DEADLINE_SECONDS, **env)
 
     return start
 
