@@ -186,7 +186,7 @@ class Bench:
 
     def _request_renders(self, seconds):
         """Five render requests a second, through the same service as the API."""
-        from renders.services import render_request
+        from renders.requests.services import render_request
 
         requested, started = [], time.time()
         while time.time() - started < seconds:

@@ -29,7 +29,7 @@ from django.conf import settings  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from clips.demo import DEMO_CLIPS  # noqa: E402
-from renders.backends.local import LocalBackend, browser_executable, build_bundle  # noqa: E402
+from farm.backends.local import LocalBackend, browser_executable, build_bundle  # noqa: E402
 from renders.models import Render  # noqa: E402
 
 WIDTH, HEIGHT, FPS = 640, 360, 30

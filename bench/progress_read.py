@@ -51,8 +51,8 @@ def main():
 
 
 def run(args):
-    from renders.backends.lambda_ import LambdaBackend
-    from renders.backends.lambda_progress import PROGRESS_KEY
+    from farm.backends.lambda_ import LambdaBackend
+    from farm.backends.lambda_progress import PROGRESS_KEY
     from renders.models import Render
 
     backend = LambdaBackend()

@@ -49,7 +49,7 @@ def run(rows, runs):
     from rest_framework.test import APIClient
 
     from renders.api import RenderSerializer
-    from renders.selectors import renders_for_api, renders_for_owner
+    from renders.requests.selectors import renders_for_api, renders_for_owner
     from tests.factories import ClipFactory, RenderFactory
 
     clip = ClipFactory(duration_in_frames=30)

@@ -32,8 +32,8 @@ def _close_old_database_connections(**kwargs):
 def _join_render_host(sender, instance, **kwargs):
     from django.conf import settings
 
-    from renders.host_worker import host_worker_setup
-    from renders.hosts import host_queue
+    from farm.host_worker import host_worker_setup
+    from farm.hosts import host_queue
 
     instance.app.amqp.queues.select_add(host_queue(settings.RENDER_HOST_NAME))
     host_worker_setup()
@@ -41,13 +41,13 @@ def _join_render_host(sender, instance, **kwargs):
 
 @signals.worker_ready.connect
 def _start_host_heartbeat(**kwargs):
-    from renders.host_worker import host_worker_ready
+    from farm.host_worker import host_worker_ready
 
     host_worker_ready()
 
 
 @signals.worker_shutdown.connect
 def _stop_host_heartbeat(**kwargs):
-    from renders.host_worker import host_worker_shutdown
+    from farm.host_worker import host_worker_shutdown
 
     host_worker_shutdown()

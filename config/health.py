@@ -14,13 +14,13 @@ import logging
 import time
 import uuid
 
+from celery import current_app
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from kombu import Connection
 
-from config.celery import app as celery_app
-from renders.backends import BackendNotConfigured, get_backend
+from farm.backends import BackendNotConfigured, get_backend
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +44,11 @@ def _database():
 
 def _broker():
     # Its own connection with a short connect timeout: the app's pool would retry for long.
+    # The app found at run time, not imported: config/celery.py imports this module.
     with Connection(
-        celery_app.conf.broker_url,
+        current_app.conf.broker_url,
         connect_timeout=BROKER_TIMEOUT_SECONDS,
-        transport_options=celery_app.conf.broker_transport_options,
+        transport_options=current_app.conf.broker_transport_options,
     ) as broker:
         broker.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT_SECONDS)
 

@@ -2,7 +2,7 @@
 
 Every line logged while a render is being worked on carries `render_id`: a render task
 binds it in a context variable for as long as it runs (config/celery_hooks.py),
-renders/history.py passes it with each event, and the filter on the console handler
+renders/lifecycle/history.py passes it with each event, and the filter on the console handler
 copies it onto the record, so the lines of Django, Celery, boto and our own modules all
 get it without passing it around.
 """

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "clips",
     "movies",
     "renders",
+    "farm",
 ]
 
 MIDDLEWARE = [
@@ -172,12 +173,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Lambda polls have their own queue, served by a threads pool (Procfile.dev), so render
-# starts on the default queue never wait behind them. renders/routing.py picks the queue.
+# starts on the default queue never wait behind them. renders/lifecycle/routing.py picks the queue.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # The Django fixup closes the database connection around every task, which makes
 # CONN_MAX_AGE useless in workers; config/celery.py closes only old or broken ones instead.
 CELERY_DB_REUSE_MAX = sys.maxsize
-# The batch poller of Lambda renders (renders/batch_polls.py): each run polls for
+# The batch poller of Lambda renders (renders/lifecycle/batch_polls.py): each run polls for
 # RENDER_POLLER_SECONDS, and beat sends one run for each process of the polls worker
 # (POLL_PROCESSES, the Procfile's `--concurrency`) twice as often, so a process that ends
 # a run finds the next one waiting and never pauses; a run that waited too long is dropped.

@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from config.api.exceptions import ApplicationError
-from renders import hosts, lifecycle, services
-from renders.backends import BackendError
+from farm import hosts
+from farm.backends import BackendError
+from renders.lifecycle import transitions
 from renders.models import Render, RenderEvent, RenderHost
-from renders.usage_admin import RenderUsageAdmin  # noqa: F401  (registers the usage report)
+from renders.requests import services
+from renders.usage.admin import RenderUsageAdmin  # noqa: F401  (registers the usage report)
 
 
 class HasErrorFilter(admin.SimpleListFilter):
@@ -171,7 +173,7 @@ class RenderAdmin(admin.ModelAdmin):
     def mark_failed(self, request, queryset):
         def fail(render):
             message = f"Marked failed by staff ({request.user.get_username()})."
-            if not lifecycle.render_fail(render.pk, "failed_by_staff", message):
+            if not transitions.render_fail(render.pk, "failed_by_staff", message):
                 raise ApplicationError("render_not_live", "Only a pending or rendering render can be failed.")
             services.render_stop_farm_work(render)
 
@@ -220,4 +222,4 @@ def _poll_once(render):
         raise ApplicationError(
             "render_on_another_host", f"it runs on render host {render.host}, which polls it every few seconds."
         )
-    lifecycle.render_refresh(render)
+    transitions.render_refresh(render)

@@ -12,18 +12,18 @@ from config.api.bounds import parse_id
 from config.api.exceptions import ApplicationError
 from generations.models import Generation
 from movies.models import Movie
-from renders import services
-from renders.downloads import render_download_response
-from renders.idempotency import HEADER as IDEMPOTENCY_HEADER
-from renders.idempotency import idempotent_render, request_key_from
 from renders.models import Render
-from renders.quota import quota_status
-from renders.selectors import renders_for_api, renders_for_owner
-from renders.throttle import render_burst_check
-from renders.usage import period_parse, usage_for
+from renders.outputs.downloads import render_download_response
+from renders.requests import services
+from renders.requests.idempotency import HEADER as IDEMPOTENCY_HEADER
+from renders.requests.idempotency import idempotent_render, request_key_from
+from renders.requests.quota import quota_status
+from renders.requests.selectors import renders_for_api, renders_for_owner
+from renders.requests.throttle import render_burst_check
+from renders.usage.totals import period_parse, usage_for
 
 
-from renders.webhooks import webhook_receive
+from renders.lifecycle.webhooks import webhook_receive
 
 
 class RenderSerializer(serializers.ModelSerializer):

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from renders.api import RenderSerializer
-from renders.selectors import render_latest_for
+from renders.requests.selectors import render_latest_for
 
 
 def with_latest_render(serializer_class):

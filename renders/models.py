@@ -70,7 +70,7 @@ class Render(models.Model):
     # The poll chain's turn: each poll task carries the value it expects and moves it on,
     # so a duplicated or superseded chain (redelivery, sweep) finds it changed and stops.
     poll_seq = models.PositiveBigIntegerField(default=0)
-    # Renders polled in batches (renders/batch_polls.py) keep their chain on the row instead
+    # Renders polled in batches (renders/lifecycle/batch_polls.py) keep their chain on the row instead
     # of in a task: when the next poll is due, and the transient errors in a row so far.
     next_poll_at = models.DateTimeField(null=True, blank=True)
     poll_errors = models.PositiveSmallIntegerField(default=0)

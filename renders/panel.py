@@ -7,10 +7,10 @@ from django.utils.timesince import timeuntil
 
 from config.api.exceptions import ApplicationError
 from renders.models import Render
-from renders.quota import UNCHARGED_ERRORS, quota_exceeded_message, quota_status
-from renders.services import render_retry_check, render_service_check
-from renders.snapshots import snapshot_for, snapshot_recheck
-from renders.selectors import render_latest_for
+from renders.requests.quota import UNCHARGED_ERRORS, quota_exceeded_message, quota_status
+from renders.requests.selectors import render_latest_for
+from renders.requests.services import render_retry_check, render_service_check
+from renders.requests.snapshots import snapshot_for, snapshot_recheck
 
 TARGET_URL_NAMES = {
     Render.Kind.MOVIE: ("movies:detail", "movies:render"),

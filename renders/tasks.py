@@ -1,5 +1,10 @@
 """Thin Celery tasks: take an id, call the lifecycle, schedule what it says comes next.
 
+The worker's face: nothing below it imports this module. Code that queues a task (the
+services, webhooks, render hosts) sends it by the name it is given here, and the names
+are the dotted paths tasks had before renders/ was split by role, so messages already in
+a broker during an upgrade still find their task.
+
 Retried only for named transient errors, with backoff and jitter: the farm's
 (TransientBackendError: throttling, network, 5xx) and the database's (OperationalError,
 InterfaceError: a database blip must not end a render or its poll chain).
@@ -12,10 +17,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from config import metrics
-from renders import batch_polls, idempotency, lifecycle, retention, routing, starts, sweep
-from renders.backends import FatalBackendError, StartedRender, TransientBackendError, get_backend
-from renders.lifecycle import DATABASE_ERRORS, Next
+from farm.backends import FatalBackendError, StartedRender, TransientBackendError, get_backend
+from renders.lifecycle import batch_polls, routing, starts, sweep, transitions
+from renders.lifecycle.transitions import DATABASE_ERRORS, Next
 from renders.models import Render
+from renders.outputs import retention
+from renders.requests import idempotency
 
 logger = logging.getLogger(__name__)
 _RETRY = {"retry_backoff": 2, "retry_backoff_max": 30, "retry_jitter": True}
@@ -25,7 +32,12 @@ _DATABASE_RETRY = {"autoretry_for": DATABASE_ERRORS, "max_retries": None, **_RET
 # A start that stays throttled past its retries leaves the render pending and unclaimed;
 # the sweep starts it again later.
 @shared_task(
-    max_retries=8, soft_time_limit=150, time_limit=180, autoretry_for=(TransientBackendError, *DATABASE_ERRORS), **_RETRY
+    name="renders.tasks.start_render",
+    max_retries=8,
+    soft_time_limit=150,
+    time_limit=180,
+    autoretry_for=(TransientBackendError, *DATABASE_ERRORS),
+    **_RETRY,
 )
 def start_render(render_id):
     _schedule(render_id, starts.render_start(render_id))
@@ -33,29 +45,34 @@ def start_render(render_id):
 
 # The farm answered but the database could not store its render id: the id waits here,
 # in the broker, until the database is back.
-@shared_task(**_DATABASE_RETRY)
+@shared_task(name="renders.tasks.record_start_render", **_DATABASE_RETRY)
 def record_start_render(render_id, attempt, farm_render_id, farm_bucket):
     started = StartedRender(farm_render_id=farm_render_id, farm_bucket=farm_bucket)
     _schedule(render_id, starts.render_record_start(render_id, attempt, started))
 
 
-@shared_task(autoretry_for=(TransientBackendError, *DATABASE_ERRORS), max_retries=None, **_RETRY)
+@shared_task(
+    name="renders.tasks.resolve_start_render",
+    autoretry_for=(TransientBackendError, *DATABASE_ERRORS),
+    max_retries=None,
+    **_RETRY,
+)
 def resolve_start_render(render_id):
     _schedule(render_id, starts.render_resolve_start(render_id))
 
 
 # Each poll schedules the next one itself, even after a farm or database error, so only
 # an error before it took its turn is retried here (the turn is still its own).
-@shared_task(**_DATABASE_RETRY)
+@shared_task(name="renders.tasks.poll_render", **_DATABASE_RETRY)
 def poll_render(render_id, seq, errors=0):
     _observe_poll_lag(poll_render.request)
-    _schedule(render_id, lifecycle.render_poll(render_id, seq, errors))
+    _schedule(render_id, transitions.render_poll(render_id, seq, errors))
 
 
 # Beat sends one run per polls process every second, and each run polls for
 # RENDER_POLLER_SECONDS: beat is what re-enqueues it, so a killed worker or a flushed
 # broker costs at most one run, and the renders it had claimed fall due when their lease ends.
-@shared_task
+@shared_task(name="renders.tasks.poll_due_renders")
 def poll_due_renders():
     try:
         batch_polls.renders_poll_due(settings.RENDER_POLLER_SECONDS)
@@ -63,20 +80,30 @@ def poll_due_renders():
         logger.warning("Polling due renders stopped by a database error; the next run tries again: %s", exc)
 
 
-@shared_task(autoretry_for=(TransientBackendError, *DATABASE_ERRORS), max_retries=10, **_RETRY)
+@shared_task(
+    name="renders.tasks.fill_output_size",
+    autoretry_for=(TransientBackendError, *DATABASE_ERRORS),
+    max_retries=10,
+    **_RETRY,
+)
 def fill_output_size(render_id):
-    lifecycle.render_fill_output_size(render_id)
+    transitions.render_fill_output_size(render_id)
 
 
 # Runs on the render's host (its queue), the only machine that can stop its process.
-@shared_task(autoretry_for=(TransientBackendError, *DATABASE_ERRORS), max_retries=8, **_RETRY)
+@shared_task(
+    name="renders.tasks.stop_farm_work",
+    autoretry_for=(TransientBackendError, *DATABASE_ERRORS),
+    max_retries=8,
+    **_RETRY,
+)
 def stop_farm_work(render_id):
     render = Render.objects.filter(pk=render_id).first()
     if render is not None:
         get_backend(render.backend).cancel(render)
 
 
-@shared_task
+@shared_task(name="renders.tasks.sweep_renders")
 def sweep_renders():
     result = sweep.renders_sweep()
     for render_id in result.to_start:
@@ -89,7 +116,13 @@ def sweep_renders():
 
 # Runs after the row was deleted or marked expired (queued on commit): storage trouble
 # is retried and never reaches the row. Past the retries the files stay, and are logged.
-@shared_task(bind=True, max_retries=10, autoretry_for=(TransientBackendError,), **_RETRY)
+@shared_task(
+    name="renders.tasks.delete_render_output",
+    bind=True,
+    max_retries=10,
+    autoretry_for=(TransientBackendError,),
+    **_RETRY,
+)
 def delete_render_output(self, output):
     try:
         retention.render_output_delete(output)
@@ -105,12 +138,12 @@ def delete_render_output(self, output):
         )
 
 
-@shared_task
+@shared_task(name="renders.tasks.expire_render_outputs")
 def expire_render_outputs():
     retention.render_outputs_expire(then=delete_render_output.delay)
 
 
-@shared_task
+@shared_task(name="renders.tasks.prune_idempotency_keys")
 def prune_idempotency_keys():
     idempotency.idempotency_keys_prune()
 

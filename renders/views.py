@@ -1,5 +1,5 @@
 """Editors' render pages: the list, one render's live state, its video, and the buttons
-that start, retry and cancel renders. The rules live in renders.services; these views
+that start, retry and cancel renders. The rules live in renders.requests.services; these views
 turn its answers, and its refusals, into pages, redirects and messages."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -13,14 +13,14 @@ from django.views.generic.detail import SingleObjectMixin
 
 from config.api.exceptions import ApplicationError
 from config.pages import OwnedObjectsMixin
-from renders import services
-from renders.downloads import render_download_response
 from renders.forms import RenderFilterForm
+from renders.lifecycle.timing import render_timing
 from renders.models import Render
+from renders.outputs.downloads import render_download_response
 from renders.panel import retry_blocker, retry_offered, target_detail_url
-from renders.selectors import renders_for_listing, renders_for_owner
-from renders.throttle import render_burst_check
-from renders.timing import render_timing
+from renders.requests import services
+from renders.requests.selectors import renders_for_listing, renders_for_owner
+from renders.requests.throttle import render_burst_check
 
 
 class RenderListView(LoginRequiredMixin, ListView):

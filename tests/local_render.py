@@ -8,8 +8,8 @@ from pathlib import Path
 import av
 import pytest
 
-from renders.backends import local as local_module
-from renders.backends.local import LocalBackend, build_bundle
+from farm.backends import local as local_module
+from farm.backends.local import LocalBackend, build_bundle
 from renders.models import Render
 from tests.factories import ClipFactory, MovieFactory
 
@@ -37,7 +37,7 @@ def clip_render(code, *, frames, fps=FPS, size=SIZE):
 
 
 def movie_render(scenes, *, fps=FPS, size=SIZE):
-    """`scenes`: the MovieComposition scene props, as renders.snapshots builds them."""
+    """`scenes`: the MovieComposition scene props, as renders.requests.snapshots builds them."""
     frames = sum(s["durationInFrames"] - s["trimStart"] - s["trimEnd"] for s in scenes)
     return _render(MovieFactory(fps=fps), "MovieComposition", {"scenes": scenes}, frames=frames, fps=fps, size=size)
 

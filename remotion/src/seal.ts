@@ -4,7 +4,7 @@
 //
 // The policy lets the page load only its own bundle's assets, data: and blob: URLs, and
 // the hosts the render was given (RENDER_ASSET_HOSTS, passed as the Remotion env variable
-// named in renders/backends/base.py). A policy added by a <meta> element cannot be
+// named in farm/backends/base.py). A policy added by a <meta> element cannot be
 // loosened or removed by later code: removing the element keeps it, and a second policy
 // only narrows.
 // It does not stop navigation or popups (Chromium has no navigate-to); window.open is

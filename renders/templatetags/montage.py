@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 from renders.panel import target_detail_url
-from renders.quota import quota_status
+from renders.requests.quota import quota_status
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import sync_playwright
 
-from renders.backends.local import browser_executable
+from farm.backends.local import browser_executable
 from tests.factories import PASSWORD, UserFactory
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"

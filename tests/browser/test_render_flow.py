@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from generations.models import Generation
 from movies.services import movie_create, movie_insert_scene, scene_update
-from renders.driver import render_drive
+from renders.lifecycle.driver import render_drive
 from renders.models import Render
 from tests.browser.conftest import log_in, shoot
 from tests.factories import ClipFactory, GenerationFactory, MovieFactory, RenderFactory, UserFactory

@@ -37,7 +37,7 @@ def test_a_cancel_through_the_api_logs_a_line_with_the_render_id(api, user, capl
     (record,) = [r for r in caplog.records if getattr(r, "event", None) == "cancelled"]
     line = json_line(record)
     assert line["render_id"] == render.pk
-    assert line["logger"] == "renders.history" and line["level"] == "INFO"
+    assert line["logger"] == "renders.lifecycle.history" and line["level"] == "INFO"
     assert line["message"].startswith(f"render {render.pk} cancelled")
 
 

@@ -2,9 +2,10 @@
 the fake Lambda adds, the live renders gauge, request latency labels, the bearer token."""
 import pytest
 
-from renders import lifecycle, services, starts
-from renders.backends import TransientBackendError
+from farm.backends import TransientBackendError
+from renders.lifecycle import starts, transitions
 from renders.models import Render
+from renders.requests import services
 from tests.config.metrics_support import delta, scrape, value
 from tests.factories import ClipFactory, RenderFactory
 from tests.fakes.remotion_farm import Done, Fatal, Progress
@@ -16,7 +17,7 @@ def poll_until_final(render_id, fake_lambda):
     for _ in range(20):
         fake_lambda.farm.advance()
         seq = Render.objects.get(pk=render_id).poll_seq
-        if lifecycle.render_poll(render_id, seq).next is lifecycle.Next.NOTHING:
+        if transitions.render_poll(render_id, seq).next is transitions.Next.NOTHING:
             return
 
 

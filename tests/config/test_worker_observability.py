@@ -127,7 +127,7 @@ def test_worker_metrics_reach_web_and_the_exporter_and_its_logs_are_json_with_re
     assert all({"time", "level", "logger", "message"} <= record.keys() for record in records)
     about_render = [
         r for r in records
-        if r["logger"] == "renders.history" or "renders.tasks.start_render" in r["message"]
+        if r["logger"] == "renders.lifecycle.history" or "renders.tasks.start_render" in r["message"]
         or "renders.tasks.poll_render" in r["message"]
     ]
     kinds = {r.get("event") for r in about_render}

@@ -16,7 +16,7 @@ def drain(queue="celery"):
 
 def run_queued_starts():
     """Run each queued start_render as a worker would; returns the render ids started."""
-    from renders import starts
+    from renders.lifecycle import starts
 
     started = []
     for task, args in drain():

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from renders import lifecycle, services, starts
+from renders.lifecycle import starts, transitions
 from renders.models import Render
+from renders.requests import services
 from tests.factories import ClipFactory, RenderFactory, RenderHostFactory, UserFactory
 from tests.fakes.remotion_farm import Fatal, Progress
 
@@ -88,7 +89,7 @@ def test_retry_and_cancel_actions_follow_the_state_rules(admin_client, farm):
     failed = new_render()
     starts.render_start(failed.pk)
     farm.farm.advance()
-    lifecycle.render_refresh(Render.objects.get(pk=failed.pk))
+    transitions.render_refresh(Render.objects.get(pk=failed.pk))
     live = new_render()
 
     response = act(admin_client, "retry_renders", failed, live)

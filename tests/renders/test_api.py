@@ -4,7 +4,7 @@ import urllib.request
 import pytest
 from django.utils import timezone
 
-from renders import lifecycle, starts
+from renders.lifecycle import starts, transitions
 from renders.models import Render
 from tests.factories import ClipFactory, GenerationFactory, MovieFactory, UserFactory
 from tests.fakes.remotion_farm import Done
@@ -162,7 +162,7 @@ def test_download_redirects_to_a_fresh_working_url_once_complete(api, clip, farm
 
     starts.render_start(render_id)
     farm.farm.advance()
-    lifecycle.render_refresh(Render.objects.get(pk=render_id))
+    transitions.render_refresh(Render.objects.get(pk=render_id))
     detail = api.get(f"/api/renders/{render_id}/").json()
     assert detail["status"] == "complete"
     assert detail["download_url"].endswith(f"/api/renders/{render_id}/download/")

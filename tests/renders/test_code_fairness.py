@@ -6,11 +6,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from farm.backends.base import failure_code
 from movies.models import Scene
-from renders import lifecycle, services, starts
-from renders.backends.base import failure_code
+from renders.lifecycle import starts, transitions
 from renders.models import Render
-from renders.quota import quota_status
+from renders.requests import services
+from renders.requests.quota import quota_status
 from tests.api_errors import assert_error
 from tests.factories import SIMPLE_CODE, ClipFactory, GenerationFactory, MovieFactory, RenderFactory
 from tests.fakes.remotion_farm import Fatal
@@ -90,7 +91,7 @@ def test_the_lambda_backend_reports_a_code_error_as_code_error(user, farm):
     render = services.render_request(user=user, kind="clip", target=ClipFactory(owner=user), size=(320, 180))
     starts.render_start(render.pk)
     farm.farm.advance()
-    lifecycle.render_poll(render.pk, Render.objects.get(pk=render.pk).poll_seq)
+    transitions.render_poll(render.pk, Render.objects.get(pk=render.pk).poll_seq)
 
     render.refresh_from_db()
     assert (render.status, render.error_code) == ("failed", "code_error")

@@ -2,20 +2,21 @@
 
 The request goes through the same service as the API; the render is then driven either
 by a real Celery worker process (PostgreSQL + Redis, as in CI) or by the lifecycle steps
-the tasks take (renders.driver), and the MP4 is probed with PyAV.
+the tasks take (renders.lifecycle.driver), and the MP4 is probed with PyAV.
 """
 import time
 
 import pytest
 
 from clips.code_validation import CodeRejected
+from farm.backends import get_backend
 from movies.models import Scene
-from renders import lifecycle, services, starts
-from renders.backends import get_backend
-from renders.driver import render_drive
-from renders.lifecycle import Next
+from renders.lifecycle import starts, transitions
+from renders.lifecycle.driver import render_drive
+from renders.lifecycle.transitions import Next
 from renders.models import Render
-from renders.quota import quota_status
+from renders.requests import services
+from renders.requests.quota import quota_status
 from tests.factories import ClipFactory, MovieFactory
 from tests.local_render import decoded_frames
 from tests.renders.celery_worker import celery_worker_process
@@ -123,7 +124,7 @@ def test_cancel_mid_render_ends_the_process(user, local_backend):
     render.refresh_from_db()
     assert render.status == "cancelled"
     assert not _alive(pid)
-    assert lifecycle.render_poll(render.pk, render.poll_seq).next is Next.NOTHING
+    assert transitions.render_poll(render.pk, render.poll_seq).next is Next.NOTHING
 
 
 @pytest.mark.django_db

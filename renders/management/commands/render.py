@@ -3,12 +3,12 @@ from django.core.management.base import BaseCommand, CommandError
 from clips.demo import DEMO_USERNAME
 from clips.models import Clip
 from config.api.exceptions import ApplicationError
+from farm.backends import get_backend
 from generations.models import Generation
 from movies.models import Movie
-from renders import services
-from renders.backends import get_backend
-from renders.driver import render_drive
+from renders.lifecycle.driver import render_drive
 from renders.models import Render
+from renders.requests import services
 
 TARGETS = {"clip": Clip, "movie": Movie, "generation": Generation}
 BAR_WIDTH = 30

@@ -1,0 +1,74 @@
+"""What every Celery worker does as part of its render host (wired in config/celery.py).
+
+Before taking work: announce the host (fresh boot id) and stop the render processes a
+previous run of this machine left behind for renders that are no longer its own (handed
+back to pending while the host was lost, cancelled, failed while it was away). While
+running: a heartbeat thread, independent of beat and of busy task slots, refreshes the
+host's row every RENDER_HOST_HEARTBEAT_SECONDS and stops stale processes again.
+"""
+import logging
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, connection, connections
+
+from farm import hosts
+from farm.backends import local_process
+from renders.models import Render
+
+logger = logging.getLogger(__name__)
+_stop = threading.Event()
+
+
+def host_worker_setup():
+    hosts.host_register()
+    stale_processes_stop()
+    # This process forks the pool's children next: they must not share its connection.
+    connections.close_all()
+
+
+def host_worker_ready():
+    _stop.clear()
+    threading.Thread(target=_beat, name="render-host-heartbeat", daemon=True).start()
+
+
+def host_worker_shutdown():
+    _stop.set()
+
+
+def _beat():
+    while not _stop.wait(settings.RENDER_HOST_HEARTBEAT_SECONDS):
+        try:
+            hosts.host_heartbeat()
+            stale_processes_stop()
+        except DatabaseError as exc:
+            logger.warning(
+                "Render host heartbeat failed (next try in %s s): %s", settings.RENDER_HOST_HEARTBEAT_SECONDS, exc
+            )
+        finally:
+            # A fresh connection per beat: a pool child forked meanwhile inherits no open one.
+            connection.close()
+
+
+def stale_processes_stop():
+    """Kill this machine's render processes whose render is no longer live on this host."""
+    root = Path(settings.LOCAL_RENDER_DIR).resolve()
+    jobs = {}
+    for job in local_process.marked_jobs():
+        path = Path(job)
+        # Only renders of this host's own data dir: other installs may share the machine.
+        if path.parent.parent == root and path.parent.name.isdigit():
+            jobs[int(path.parent.name)] = path
+    if not jobs:
+        return []
+    mine = set(
+        Render.objects.filter(
+            pk__in=jobs, host__name=settings.RENDER_HOST_NAME, status__in=Render.LIVE_STATUSES
+        ).values_list("pk", flat=True)
+    )
+    stale = sorted(set(jobs) - mine)
+    for render_id in stale:
+        logger.warning("Stopping the stale render process of render %s on this host", render_id)
+        local_process.kill_leftovers(jobs[render_id])
+    return stale
