@@ -43,7 +43,9 @@ run: migrate bundle
 	$(PY) manage.py seed_demo
 	$(VENV)/bin/honcho -f Procfile.dev start --port $(PORT)
 
+# The import contracts (.importlinter) first: a layering break or an import cycle fails fast.
 test: setup $(TEST_STAMP)
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 demo: migrate
