@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.fast_farm import BUCKET  # noqa: E402
-from bench.lambda_polling import farm_env, free_port, wait_for  # noqa: E402
+from bench.lambda_box import farm_env, free_port, wait_for  # noqa: E402
 
 
 def main():
