@@ -9,7 +9,7 @@ from clips.code_rules import allowed_modules
 from clips.code_validation import CodeRejected, code_check, code_problem, raw_code_check
 from clips.demo import DEMO_CLIPS
 from tests.factories import SIMPLE_CODE
-from tests.renders.backends.test_local import FRAME_PROBE
+from tests.farm.backends.test_local import FRAME_PROBE
 from tests.renders.test_local_pipeline import COLOUR_CODE
 
 OK_TAIL = "\nexport default () => null;\n"

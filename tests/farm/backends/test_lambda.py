@@ -17,7 +17,7 @@ from farm.backends import (
 from farm.backends.base import ASSET_HOSTS_VARIABLE
 from farm.backends.lambda_ import LambdaBackend
 from tests.fakes import remotion_farm as remotion
-from tests.renders.backends.lambda_support import CLIP_PROPS, make_render
+from tests.farm.backends.lambda_support import CLIP_PROPS, make_render
 
 
 def only_start_payload(fake_lambda):

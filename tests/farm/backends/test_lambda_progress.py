@@ -14,7 +14,7 @@ import pytest
 from farm.backends import FatalBackendError, TransientBackendError, lambda_progress_reads
 from farm.backends.lambda_ import LambdaBackend
 from tests.fakes import remotion_farm as remotion
-from tests.renders.backends.lambda_support import make_render, started_render
+from tests.farm.backends.lambda_support import make_render, started_render
 
 
 # --- progress from the bucket ------------------------------------------------------

@@ -15,10 +15,10 @@ import pytest
 from farm.backends import local as local_module
 from farm.backends import sandbox
 from farm.backends.local_process import MARKER, render_pids
+from tests.farm.backends.hostile import NAVIGATION_PROBES, PROBES, SECRET, Listener, probe_clip
 from tests.local_render import (
     centre_rgb, clip_render, decoded_frames, job_path, output_path, pid_of, start, wait_final, wait_until,
 )
-from tests.renders.backends.hostile import NAVIGATION_PROBES, PROBES, SECRET, Listener, probe_clip
 
 pytestmark = [pytest.mark.django_db, pytest.mark.render]
 
