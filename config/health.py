@@ -7,8 +7,10 @@ each bounded by a short timeout so a dead dependency is a quick 503, never a hun
 Both are answered by HealthMiddleware, placed after SecurityMiddleware (the paths are in
 SECURE_REDIRECT_EXEMPT, so plain-HTTP probes work) and before CommonMiddleware, which is
 where Django validates the Host header: a probe addressed to the container's IP is not
-in ALLOWED_HOSTS and must still get an answer. The bodies hold no addresses, credentials
-or exception text, only each check's state; details go to the log.
+in ALLOWED_HOSTS and must still get an answer. The bodies hold each check's state and,
+for a failure, either the operator's message of a render backend that is not set up (what
+is missing, never a setting's value) or the exception's type; addresses, credentials and
+exception text go to the log.
 """
 import logging
 import time
@@ -44,7 +46,8 @@ def _database():
 
 def _broker():
     # Its own connection with a short connect timeout: the app's pool would retry for long.
-    # The app found at run time, not imported: config/celery.py imports this module.
+    # The app found at run time, not imported: config/celery.py imports this module (through
+    # its worker hooks and the metrics view).
     with Connection(
         current_app.conf.broker_url,
         connect_timeout=BROKER_TIMEOUT_SECONDS,

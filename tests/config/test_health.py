@@ -47,6 +47,7 @@ def test_a_lambda_backend_without_its_settings_is_not_ready(client, db, settings
     assert report["status"] == "error"
     assert report["checks"]["render_backend"]["error"] == "Missing REMOTION_LAMBDA_FUNCTION_NAME, REMOTION_SERVE_URL."
     assert report["checks"]["database"]["status"] == "ok"
+    assert "eu-central-1" not in response.content.decode()  # names settings, never their values
 
 
 def test_a_dead_broker_is_a_quick_503_that_names_no_address(client, db, ready_backend, unused_port):
