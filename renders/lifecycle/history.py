@@ -9,7 +9,7 @@ import logging
 from config import metrics
 from renders.models import Render, RenderEvent
 
-logger = logging.getLogger("renders.lifecycle.history")
+logger = logging.getLogger(__name__)
 
 _WARNING_KINDS = {RenderEvent.Kind.TRANSIENT_ERROR, RenderEvent.Kind.FAILED}
 _FINAL_KINDS = {RenderEvent.Kind.COMPLETED, RenderEvent.Kind.FAILED, RenderEvent.Kind.CANCELLED}
