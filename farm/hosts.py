@@ -96,8 +96,7 @@ def farm_work_stop(render):
     host = RenderHost.objects.filter(pk=render.host_id).values_list("name", flat=True).first()
     if host is None or host == settings.RENDER_HOST_NAME:
         return get_backend(render.backend).cancel(render)
-    # Sent by name: the task lives with the other tasks above the farm (renders/tasks.py),
-    # which import this module.
+    # Sent by name: the tasks (renders/tasks.py) sit above the farm and import it.
     stop = current_app.signature(STOP_FARM_WORK_TASK, args=(render.pk,))
     transaction.on_commit(lambda: stop.apply_async(queue=host_queue(host)))
     return CancelOutcome(stopped=False, message=f"The stop was sent to render host {host}.")
