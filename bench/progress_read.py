@@ -38,7 +38,8 @@ def main():
     port = free_port()
     farm = subprocess.Popen([sys.executable, str(ROOT / "bench" / "fast_farm.py"), str(port), "0"])
     farm_url = f"http://127.0.0.1:{port}"
-    os.environ.update(farm_env(farm_url))
+    # Development settings: production's would demand a DATABASE_URL this bench never uses.
+    os.environ.update(farm_env(farm_url), MONTAGE_ENV="development")
     try:
         wait_for(farm_url + "/__stats")
         import django
