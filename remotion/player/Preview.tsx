@@ -30,6 +30,15 @@ export const ErrorScreen: React.FC<{error: PreviewError}> = ({error}) => (
   </div>
 );
 
+// The player's fallback for a throw while drawing a frame. It reports from an effect
+// rather than the player's error event: an error in the very first frame is caught
+// before the listeners below are attached.
+const FailedFrame: React.FC<{config: PreviewConfig; error: Error}> = ({config, error}) => {
+  const described = describeError(error);
+  useEffect(() => showError(config, described), [config, described.message]);
+  return <ErrorScreen error={described} />;
+};
+
 type Props = {
   config: PreviewConfig;
   component: React.FC<Record<string, unknown>>;
@@ -70,13 +79,11 @@ export const Preview: React.FC<Props> = ({config, component, metadata}) => {
       playing = false;
       send('ended');
     };
-    const onError = ({detail}: {detail: {error: Error}}) => showError(config, describeError(detail.error));
     current.addEventListener('frameupdate', onFrame);
     current.addEventListener('seeked', onFrame);
     current.addEventListener('play', onPlay);
     current.addEventListener('pause', onPause);
     current.addEventListener('ended', onEnded);
-    current.addEventListener('error', onError);
     const stopListening = listen(config.parentOrigins, (command) => {
       if (command.type === 'play') {
         current.play();
@@ -100,7 +107,6 @@ export const Preview: React.FC<Props> = ({config, component, metadata}) => {
       current.removeEventListener('play', onPlay);
       current.removeEventListener('pause', onPause);
       current.removeEventListener('ended', onEnded);
-      current.removeEventListener('error', onError);
     };
   }, [config, metadata]);
 
@@ -121,7 +127,7 @@ export const Preview: React.FC<Props> = ({config, component, metadata}) => {
       // The frame has no fullscreen permission (sandbox="allow-scripts" only).
       allowFullscreen={false}
       doubleClickToFullscreen={false}
-      errorFallback={({error}) => <ErrorScreen error={describeError(error)} />}
+      errorFallback={({error}) => <FailedFrame config={config} error={error} />}
       acknowledgeRemotionLicense
       style={{width: '100%', height: '100%'}}
     />
