@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The site's pages frame only the site (previews/middleware.py).
+    "previews.middleware.FramePolicyMiddleware",
     # Last, as django-axes asks: it turns a lockout noticed during the view into a 429.
     "axes.middleware.AxesMiddleware",
 ]

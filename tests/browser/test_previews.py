@@ -218,3 +218,26 @@ def test_code_a_render_refuses_at_compile_shows_its_message_and_position(
     expect(page.locator("html[data-preview-error]")).to_have_attribute(
         "data-preview-error", re.compile(r"^Code error: .*\(2:\d+\)$"))
     expect(page.get_by_role("alert")).to_contain_text("Line 2, column")
+
+
+def test_a_clip_that_navigates_its_frame_away_reaches_nothing(live_server, open_page, editor, player_bundle):
+    """The frame may navigate itself (no policy inside it can stop that); the embedding
+    page's frame-src blocks the navigation before any request leaves the browser."""
+    with Listener() as listener:
+        code = (f"import {{AbsoluteFill}} from 'remotion';\nwindow.location.assign('{listener.origin}/location');\n"
+                "export default () => <AbsoluteFill />;\n")
+        render = RenderFactory(clip=ClipFactory(owner=editor, code=code, duration_in_frames=20, fps=10))
+        page = open_page()
+        blocked = []
+        page.on("console", lambda message: "frame-src" in message.text and blocked.append(message.text))
+        log_in(page, live_server, editor)
+        page.goto(f"{live_server.url}/renders/{render.pk}/")
+
+        for _ in range(100):  # Chromium reports the blocked navigation on the page's console
+            if blocked:
+                break
+            page.wait_for_timeout(100)
+        page.wait_for_timeout(300)
+
+        assert blocked and (listener.connections, dict(listener.hits)) == (0, {})
+    assert page.url == f"{live_server.url}/renders/{render.pk}/"
