@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,7 +33,19 @@ class PreviewView(APIView):
     model = None
     kind = None
 
-    @extend_schema(parameters=[RenderRequestSerializer], responses=PreviewSerializer)
+    @extend_schema(
+        parameters=[RenderRequestSerializer],
+        responses={
+            200: PreviewSerializer,
+            400: OpenApiResponse(
+                description="What a render request of this target would be refused with, same code: "
+                "validation_error (width without height), invalid_resolution, resolution_too_large, "
+                "clip_too_long, movie_too_long, too_many_scenes, no_valid_scenes, empty_code, "
+                "generation_not_ready, and the code check's code_* codes."
+            ),
+            404: OpenApiResponse(description="not_found: no such object of yours."),
+        },
+    )
     def get(self, request, pk):
         target = get_object_or_404(self.model, pk=pk, owner=request.user)
         size = None
