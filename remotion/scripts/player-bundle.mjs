@@ -38,7 +38,8 @@ if (!outDir) {
   process.exit(2);
 }
 const output = path.resolve(outDir, 'player.js');
-const stamp = path.resolve(outDir, 'player.inputs');
+// A dot file: collectstatic skips it, so only the script is published.
+const stamp = path.resolve(outDir, '.player.inputs');
 const hash = inputsHash();
 if (fs.existsSync(output) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) {
   console.log(output);
