@@ -36,6 +36,7 @@ migrate: setup
 
 bundle: setup
 	$(PY) manage.py build_bundle
+	$(PY) manage.py build_player
 
 # Web and worker share one metrics directory, so /metrics shows what the worker counted.
 run: export PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/var/metrics
@@ -46,6 +47,7 @@ run: migrate bundle
 # The import contracts (.importlinter) first: a layering break or an import cycle fails fast.
 test: setup $(TEST_STAMP)
 	$(VENV)/bin/lint-imports
+	$(PY) manage.py build_player
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 demo: migrate

@@ -13,6 +13,7 @@ urlpatterns = [
     path("clips/", include("clips.urls")),
     path("generations/", include("generations.urls")),
     path("renders/", include("renders.urls")),
+    path("embed/", include("previews.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api.urls")),
     path("metrics", metrics_view, name="metrics"),

@@ -26,4 +26,8 @@ class MovieDetailView(OwnedObjectsMixin, RenderPanelMixin, DetailView):
         # Summed here rather than read from the cached total, so the page always agrees
         # with the rows it shows.
         total_frames = sum(scene.effective_duration for scene in scenes)
+        # Where each scene starts on the movie's timeline, for the preview's playhead.
+        start = 0
+        for scene in scenes:
+            scene.timeline_start, start = start, start + scene.effective_duration
         return super().get_context_data(scenes=scenes, total_frames=total_frames, **kwargs)

@@ -5,6 +5,7 @@ from accounts.tokens import TokenView
 from clips.api import api_urlpatterns as clip_urls
 from generations.api import api_urlpatterns as generation_urls
 from movies.api import api_urlpatterns as movie_urls
+from previews.api import api_urlpatterns as preview_urls
 from renders.api import api_urlpatterns as render_urls
 
 urlpatterns = [
@@ -15,4 +16,5 @@ urlpatterns = [
     *clip_urls,
     *movie_urls,
     *render_urls,
+    *preview_urls,
 ]

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "movies",
     "renders",
     "farm",
+    "previews",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The site's pages frame only the site (previews/middleware.py).
+    "previews.middleware.FramePolicyMiddleware",
     # Last, as django-axes asks: it turns a lockout noticed during the view into a 429.
     "axes.middleware.AxesMiddleware",
 ]
@@ -185,7 +188,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The player bundle (remotion/player), built by `manage.py build_player` before collectstatic.
+PLAYER_BUNDLE_DIR = BASE_DIR / "remotion" / "build" / "player"
+STATICFILES_DIRS = [BASE_DIR / "static", ("player", PLAYER_BUNDLE_DIR)]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = "media/"
@@ -317,5 +322,12 @@ RENDER_STALL_TIMEOUT_SECONDS = env_int("RENDER_STALL_TIMEOUT_SECONDS", 60, minim
 # Memory of each process of a local render's browser (data segment; the page's V8 heap
 # gets half): a runaway allocation fails that render only.
 RENDER_BROWSER_MEMORY_MB = env_int("RENDER_BROWSER_MEMORY_MB", 2048, minimum=256)
+# Previews (previews/): lifetime of a signed embed URL, and the origins (scheme://host[:port])
+# besides this site whose pages may frame previews and talk to them.
+PREVIEW_TOKEN_TTL_SECONDS = env_int("PREVIEW_TOKEN_TTL_SECONDS", 900, minimum=30, maximum=86400)
+PREVIEW_EMBED_ORIGINS = env_list("PREVIEW_EMBED_ORIGINS", [])
+for _origin in PREVIEW_EMBED_ORIGINS:
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?", _origin):
+        raise ImproperlyConfigured(f"PREVIEW_EMBED_ORIGINS: {_origin!r} is not an origin like https://app.example.com.")
 # Content-hashed Remotion bundles (rebuilt only when remotion/src or the lock file changes).
 LOCAL_RENDER_BUNDLE_DIR = Path(env_str("LOCAL_RENDER_BUNDLE_DIR", str(DATA_DIR / "remotion-bundles")))

@@ -4,8 +4,9 @@ import {compileComponent} from './compile';
 
 type BoundaryState = {error: Error | null};
 
-// Preview only: shows the error on the canvas so an editor can fix the code while
-// looking at it. Never used while rendering, where an error must fail the render.
+// Studio only: shows the error on the canvas so an editor can fix the code while
+// looking at it. Never used while rendering, where an error must fail the render, nor in
+// the player, which reports it to the page and its parent as a render would fail.
 class PreviewErrorBoundary extends React.Component<{children: React.ReactNode}, BoundaryState> {
   state: BoundaryState = {error: null};
 
@@ -42,9 +43,10 @@ const Compiled: React.FC<{code: string}> = ({code}) => {
 };
 
 // One piece of run-time code. While rendering, compile and component errors propagate
-// to Remotion, which rejects the render with the original message.
+// to Remotion, which rejects the render with the original message; in the player they
+// reach the player's error event.
 export const CodeScene: React.FC<{code: string}> = ({code}) => {
-  if (getRemotionEnvironment().isRendering) {
+  if (!getRemotionEnvironment().isStudio) {
     return <Compiled code={code} />;
   }
   return (

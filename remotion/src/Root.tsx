@@ -1,8 +1,7 @@
 import React from 'react';
 import {Composition} from 'remotion';
-import {CodeScene} from './CodeScene';
-import {MovieComposition} from './MovieComposition';
-import {type DynamicCodeProps, dynamicCodeMetadata, movieMetadata, type MovieProps} from './props';
+import {COMPOSITIONS} from './compositions';
+import type {DynamicCodeProps, MovieProps} from './props';
 
 // What the Studio shows when opened without input props; renders always pass their own.
 const SAMPLE_CODE = `import {AbsoluteFill, interpolate, useCurrentFrame} from 'remotion';
@@ -16,20 +15,18 @@ export default function Sample() {
 }
 `;
 
-const DynamicCode: React.FC<DynamicCodeProps> = ({code}) => <CodeScene code={code} />;
-
 export const RemotionRoot: React.FC = () => (
   <>
     <Composition
       id="DynamicCode"
-      component={DynamicCode}
-      calculateMetadata={dynamicCodeMetadata}
+      component={COMPOSITIONS.DynamicCode.component}
+      calculateMetadata={COMPOSITIONS.DynamicCode.calculateMetadata}
       defaultProps={{code: SAMPLE_CODE, durationInFrames: 60, fps: 30} as DynamicCodeProps}
     />
     <Composition
       id="MovieComposition"
-      component={MovieComposition}
-      calculateMetadata={movieMetadata}
+      component={COMPOSITIONS.MovieComposition.component}
+      calculateMetadata={COMPOSITIONS.MovieComposition.calculateMetadata}
       defaultProps={
         {
           scenes: [

@@ -77,6 +77,19 @@ def snapshot_for(kind, target, size=None):
     return _BUILDERS[kind](target, size)
 
 
+def snapshot_of_render(render):
+    """The snapshot a render froze when it was requested (what it draws, whatever happened
+    to its clip or movie since)."""
+    return Snapshot(
+        composition_id=render.composition_id,
+        input_props=render.input_props,
+        width=render.width,
+        height=render.height,
+        fps=render.fps,
+        duration_in_frames=render.duration_in_frames,
+    )
+
+
 def snapshot_recheck(render):
     """Re-apply today's limits and code check to an existing snapshot (a retry must pass
     them again)."""
