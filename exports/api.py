@@ -1,6 +1,4 @@
 """GET /api/{movies,clips}/{id}/export/: the target as a zipped Remotion project."""
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -15,6 +13,7 @@ from clips.code_validation import (
     SYNTAX_ERROR,
     TOO_LARGE,
 )
+from exports.downloads import archive_response
 from exports.services import export_for
 from renders.api import RenderRequestSerializer
 
@@ -96,9 +95,4 @@ class ExportActionMixin:
         params.is_valid(raise_exception=True)
         wanted = params.validated_data
         size = (wanted["width"], wanted["height"]) if wanted else None
-        archive = export_for(self.export_kind, target, size)
-        return HttpResponse(
-            archive.content,
-            content_type="application/zip",
-            headers={"Content-Disposition": content_disposition_header(True, archive.filename)},
-        )
+        return archive_response(export_for(self.export_kind, target, size))
