@@ -23,7 +23,7 @@ def test_the_page_has_an_export_button_that_downloads_the_project(web, user, kin
     page = web.get(reverse(f"{kind}s:detail", args=[target.pk])).content.decode()
     response = web.get(export_url)
 
-    assert f'href="{export_url}"' in page and "Download Remotion project" in page and "unsealed" in page
+    assert f'href="{export_url}"' in page and "Download project (.zip)" in page and "unsealed" in page
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith("attachment; filename=")
