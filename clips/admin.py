@@ -2,10 +2,12 @@ from django.contrib import admin
 
 from clips.models import Clip
 from config.admin_code import CodeBlocksMixin, CodeProblemFilter
+from exports.admin import ExportAdminMixin
 
 
 @admin.register(Clip)
-class ClipAdmin(CodeBlocksMixin, admin.ModelAdmin):
+class ClipAdmin(ExportAdminMixin, CodeBlocksMixin, admin.ModelAdmin):
+    export_kind = "clip"
     list_display = (
         "id", "name", "owner", "duration_in_frames", "fps", "source_generation_id", "code_ok", "created_at"
     )

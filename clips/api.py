@@ -5,6 +5,7 @@ from clips.models import Clip
 from clips.services import clip_create, clip_delete, clip_update
 from config.api.bounds import FPS, FRAME_COUNT, VERBATIM_CODE
 from config.api.ownership import OwnerScopedMixin
+from exports.api import ExportActionMixin
 from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
 
 
@@ -19,12 +20,13 @@ class ClipSerializer(serializers.ModelSerializer):
         extra_kwargs = {"duration_in_frames": FRAME_COUNT, "fps": FPS, **VERBATIM_CODE}
 
 
-class ClipViewSet(LatestRenderOnDetailMixin, OwnerScopedMixin, viewsets.ModelViewSet):
+class ClipViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixin, viewsets.ModelViewSet):
     """The requesting user's clip library, newest first."""
 
     queryset = Clip.objects.all()
     serializer_class = ClipSerializer
     detail_serializer_class = with_latest_render(ClipSerializer)
+    export_kind = "clip"
 
     def perform_create(self, serializer):
         serializer.instance = clip_create(owner=self.request.user, **serializer.validated_data)

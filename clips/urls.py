@@ -2,6 +2,7 @@ from django.urls import path
 
 from clips import views
 from clips.models import Clip
+from exports.views import ExportView
 from renders.models import Render
 from renders.views import RenderStartView
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("", views.ClipListView.as_view(), name="list"),
     path("<int:pk>/", views.ClipDetailView.as_view(), name="detail"),
     path("<int:pk>/render/", RenderStartView.as_view(model=Clip, kind=Render.Kind.CLIP), name="render"),
+    path("<int:pk>/export/", ExportView.as_view(model=Clip, kind="clip"), name="export"),
 ]

@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
+from exports.admin import ExportAdminMixin
 from movies.models import Movie, Scene
 from movies.selectors import timeline_scenes
 from movies.services import movie_fps_is_locked
@@ -43,7 +44,8 @@ class SceneInline(admin.TabularInline):
 
 
 @admin.register(Movie)
-class MovieAdmin(admin.ModelAdmin):
+class MovieAdmin(ExportAdminMixin, admin.ModelAdmin):
+    export_kind = "movie"
     list_display = ("id", "name", "owner", "fps", "scene_count", "total_duration_in_frames", "created_at")
     list_filter = ("fps", "created_at")
     search_fields = ("id__exact", "name", "owner__username")

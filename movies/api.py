@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 from clips.models import Clip
 from config.api.bounds import FPS, FRAME_COUNT
 from config.api.ownership import OwnedPrimaryKeyRelatedField, OwnerScopedMixin
+from exports.api import ExportActionMixin
 from movies.models import Movie, Scene
 from movies.selectors import movie_with_scenes, with_scenes
 from movies.services import (
@@ -81,13 +82,14 @@ SCENE_ID = OpenApiParameter("scene_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 SCENE_PATH = r"scenes/(?P<scene_id>\d+)"
 
 
-class MovieViewSet(LatestRenderOnDetailMixin, OwnerScopedMixin, viewsets.ModelViewSet):
+class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixin, viewsets.ModelViewSet):
     """The requesting user's movies, newest first. Scene edits answer with the whole
     updated movie, so the client never has to recompute positions or totals itself."""
 
     queryset = Movie.objects.all()
     serializer_class = MovieSerializer
     detail_serializer_class = with_latest_render(MovieSerializer)
+    export_kind = "movie"
 
     def get_queryset(self):
         movies = super().get_queryset()

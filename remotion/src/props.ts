@@ -1,5 +1,6 @@
 import type {CalculateMetadataFunction} from 'remotion';
 import {compileComponent} from './compile';
+import {positiveInt, timelineDuration, type TimelineScene} from './Timeline';
 
 export const DEFAULT_WIDTH = 1920;
 export const DEFAULT_HEIGHT = 1080;
@@ -13,17 +14,12 @@ export type DynamicCodeProps = {
   height?: number;
 };
 
-export type MovieScene = {
+// durationInFrames is the scene's duration_override when the clip's fps differs from the
+// movie's, else the clip's own duration (see Timeline.tsx for the frame units).
+export type MovieScene = TimelineScene & {
   code: string;
-  // Length of the scene's clip in MOVIE frames, i.e. the scene's duration_override when
-  // the clip's fps differs from the movie's, else the clip's own duration. The clip plays
-  // at the movie's fps: its useCurrentFrame() counts movie frames.
-  durationInFrames: number;
   // The clip's own fps, kept for reference; durationInFrames is already converted.
   fps: number;
-  // Frames cut from the start and the end, in the same movie frames.
-  trimStart: number;
-  trimEnd: number;
 };
 
 export type MovieProps = {
@@ -31,21 +27,6 @@ export type MovieProps = {
   width?: number;
   height?: number;
   fps?: number;
-};
-
-const positiveInt = (name: string, value: unknown, fallback?: number): number => {
-  const actual = value ?? fallback;
-  if (typeof actual !== 'number' || !Number.isInteger(actual) || actual < 1) {
-    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(value)}.`);
-  }
-  return actual;
-};
-
-const nonNegativeInt = (name: string, value: unknown): number => {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(value)}.`);
-  }
-  return value;
 };
 
 const frameSize = (props: {width?: number; height?: number}) => ({
@@ -67,17 +48,6 @@ const compileWhenRendering = (code: string, isRendering: boolean, label: string)
   }
 };
 
-export const visibleFrames = (scene: MovieScene, index: number): number => {
-  const label = `Scene ${index + 1}`;
-  const duration = positiveInt(`${label} durationInFrames`, scene.durationInFrames);
-  const visible =
-    duration - nonNegativeInt(`${label} trimStart`, scene.trimStart) - nonNegativeInt(`${label} trimEnd`, scene.trimEnd);
-  if (visible < 1) {
-    throw new Error(`${label} has no visible frames: its trims remove all ${duration} frames.`);
-  }
-  return visible;
-};
-
 export const dynamicCodeMetadata: CalculateMetadataFunction<DynamicCodeProps> = ({props, isRendering}) => {
   compileWhenRendering(props.code, isRendering, '');
   return {
@@ -95,6 +65,6 @@ export const movieMetadata: CalculateMetadataFunction<MovieProps> = ({props, isR
   return {
     ...frameSize(props),
     fps: positiveInt('fps', props.fps, DEFAULT_FPS),
-    durationInFrames: props.scenes.reduce((total, scene, index) => total + visibleFrames(scene, index), 0),
+    durationInFrames: timelineDuration(props.scenes),
   };
 };

@@ -37,10 +37,16 @@ def snapshot_for_generation(generation, size=None):
     )
 
 
-def snapshot_for_movie(movie, size=None):
-    """Scenes whose clip is gone are dropped, as the editor shows them as missing."""
+def movie_scenes_drawn(movie):
+    """The scenes a render of `movie` draws, in order. Scenes whose clip is gone are
+    dropped, as the editor shows them as missing."""
+    return [scene for scene in movie.scenes.select_related("clip").order_by("position") if scene.clip_id]
+
+
+def snapshot_for_movie(movie, size=None, *, scenes=None):
+    """`scenes`: movie_scenes_drawn(movie), when the caller needs the same rows too."""
     limits = limits_for("movie")
-    scenes = [scene for scene in movie.scenes.select_related("clip").order_by("position") if scene.clip_id]
+    scenes = movie_scenes_drawn(movie) if scenes is None else scenes
     if not scenes:
         raise ApplicationError("no_valid_scenes", "Movie has no valid scenes")
     if len(scenes) > limits.max_scenes:

@@ -27,6 +27,8 @@ ENDPOINTS = [
     ("delete", "/api/movies/{movie}/scenes/{scene}/", None),
     ("post", "/api/movies/{movie}/scenes/{scene}/split/", {"frame": 5}),
     ("post", "/api/movies/{movie}/scenes/reorder/", {"scene_ids": ["{scene}"]}),
+    ("get", "/api/clips/{clip}/export/", None),
+    ("get", "/api/movies/{movie}/export/", None),
 ]
 
 

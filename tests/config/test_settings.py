@@ -118,7 +118,7 @@ def test_a_dotenv_file_is_read_and_the_environment_wins(tmp_path):
     # and Python imports from wherever a symlinked script really lives.
     shutil.copytree(ROOT / "config", project / "config", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "manage.py", project / "manage.py")
-    for name in ("accounts", "clips", "farm", "generations", "movies", "renders", "previews", "templates"):
+    for name in ("accounts", "clips", "exports", "farm", "generations", "movies", "previews", "renders", "templates"):
         (project / name).symlink_to(ROOT / name)
     (project / ".env").write_text("RENDER_QUOTA_PER_HOUR=17\nRENDER_BURST_RATE=3/m\n")
     code = "from django.conf import settings as s; print(s.RENDER_QUOTA_PER_HOUR, s.RENDER_BURST_RATE)"
