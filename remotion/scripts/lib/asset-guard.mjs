@@ -16,6 +16,7 @@
 // proxy request, HTTPS through a CONNECT tunnel.
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import tls from 'node:tls';
 
 const hostOf = (target) => {
@@ -54,7 +55,9 @@ class TunnelAgent extends https.Agent {
         done(new Error(`The asset proxy refused ${target}: ${response.statusCode} ${response.statusMessage}`));
         return;
       }
-      done(null, tls.connect({...options, socket, servername: options.servername || options.host}));
+      // SNI names a host, never an address (RFC 6066).
+      const servername = options.servername || (net.isIP(options.host) ? undefined : options.host);
+      done(null, tls.connect({...options, socket, servername}));
     });
     connect.once('error', done);
     connect.end();
