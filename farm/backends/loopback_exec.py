@@ -35,9 +35,11 @@ def forward(port, socket_path):
     import socket_bridge
 
     listener = socket.create_server(("127.0.0.1", port))
+    parent = os.getpid()
     if os.fork() == 0:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        socket_bridge.serve(listener, socket_bridge.unix_connector(socket_path))
+        if os.getppid() == parent:  # else the command already ended, before the prctl
+            socket_bridge.serve(listener, socket_bridge.unix_connector(socket_path))
         os._exit(0)
     listener.close()
 
