@@ -10,7 +10,7 @@ PORT ?= 8000
 
 .PHONY: setup run test demo migrate bundle deploy-lambda bench bench-lambda clean
 
-setup: $(PY_STAMP) $(NPM_STAMP) browser
+setup: $(PY_STAMP) $(NPM_STAMP) browser proxy
 
 # Production pins only; the test pins come on top for `make test`.
 $(PY_STAMP): requirements.txt
@@ -27,9 +27,12 @@ $(NPM_STAMP): remotion/package.json remotion/package-lock.json
 	cd remotion && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-.PHONY: browser
+.PHONY: browser proxy
 browser:
 	bash scripts/ensure-browser.sh
+
+proxy:
+	bash scripts/ensure-proxy.sh
 
 migrate: setup
 	$(PY) manage.py migrate --noinput

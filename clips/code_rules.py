@@ -36,8 +36,14 @@ DENIED_GLOBALS = frozenset(
         "__non_webpack_require__",
     }
 )
-# Globals the bundler creates under generated names (webpackChunk<project>, ...).
-DENIED_GLOBAL_PREFIXES = ("webpackChunk", "__webpack", "__remotion", "remotion_")
+# WebRTC's constructors and their prefixed twins: ICE sends UDP to IP literals, which
+# neither the page's policy nor the browser's host resolver governs.
+WEBRTC_PREFIXES = (
+    "RTCPeerConnection", "RTCSessionDescription", "RTCIce", "RTCDataChannel", "RTCRtp", "RTCDtls",
+    "RTCSctp", "RTCCertificate", "RTCDTMF", "RTCEncoded", "RTCError", "RTCTrackEvent", "webkitRTC", "mozRTC",
+)
+# Globals the bundler creates under generated names (webpackChunk<project>, ...), and WebRTC.
+DENIED_GLOBAL_PREFIXES = ("webpackChunk", "__webpack", "__remotion", "remotion_", *WEBRTC_PREFIXES)
 
 # Property names refused after a dot, as object keys, in destructuring and as string keys
 # (`obj['constructor']`, `{constructor: F} = fn`): the ways from any value back to

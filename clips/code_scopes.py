@@ -6,6 +6,10 @@ enclosing scope declares it. Only names that hit the denylist get here, so the s
 are read lazily. When in doubt (a `var` declared in a nested block) the name counts as
 global: the check errs towards refusing.
 """
+import re
+
+# The only other spelling TSX allows for an identifier: \uXXXX and \u{X...} escapes.
+_IDENTIFIER_ESCAPE = re.compile(r"\\u(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{4}))")
 
 FUNCTION_NODES = frozenset(
     {
@@ -23,6 +27,14 @@ NAMED_DECLARATIONS = frozenset(
 )
 # Parts of a binding pattern that are expressions or types, not names being bound.
 NOT_BOUND = frozenset({"type_annotation", "property_identifier", "type_identifier"})
+
+
+def identifier_name(node):
+    """The name an identifier node spells (`\\u0066etch` is `fetch`)."""
+    text = node.text.decode()
+    if "\\" not in text:
+        return text
+    return _IDENTIFIER_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
 class ScopeReader:
@@ -51,7 +63,7 @@ def _declared_in(scope):
             yield from _statement_names(statement)
     elif kind in FUNCTION_NODES:
         if kind != "function_declaration" and (name := scope.child_by_field_name("name")):
-            yield name.text.decode()
+            yield identifier_name(name)
         params = scope.child_by_field_name("parameters") or scope.child_by_field_name("parameter")
         if params is not None:
             yield from _bound_names(params)
@@ -64,7 +76,7 @@ def _declared_in(scope):
         if (param := scope.child_by_field_name("parameter")) is not None:
             yield from _bound_names(param)
     elif kind == "class" and (name := scope.child_by_field_name("name")):
-        yield name.text.decode()
+        yield identifier_name(name)
 
 
 def _loop_left(loop, left):
@@ -83,7 +95,7 @@ def _statement_names(statement):
             if declarator.type == "variable_declarator":
                 yield from _bound_names(declarator.child_by_field_name("name"))
     elif kind in NAMED_DECLARATIONS:
-        yield statement.child_by_field_name("name").text.decode()
+        yield identifier_name(statement.child_by_field_name("name"))
     elif kind == "import_statement":
         for child in statement.named_children:
             if child.type == "import_clause":
@@ -93,13 +105,13 @@ def _statement_names(statement):
 def _import_names(clause):
     for child in clause.named_children:
         if child.type == "identifier":
-            yield child.text.decode()
+            yield identifier_name(child)
         elif child.type == "namespace_import":
             yield from _bound_names(child)
         elif child.type == "named_imports":
             for spec in child.named_children:
                 bound = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
-                yield bound.text.decode()
+                yield identifier_name(bound)
 
 
 def _bound_names(pattern):
@@ -107,7 +119,7 @@ def _bound_names(pattern):
     if pattern is None or pattern.type in NOT_BOUND:
         return
     if pattern.type in ("identifier", "shorthand_property_identifier_pattern"):
-        yield pattern.text.decode()
+        yield identifier_name(pattern)
         return
     if pattern.type in ("assignment_pattern", "object_assignment_pattern"):
         yield from _bound_names(pattern.child_by_field_name("left"))

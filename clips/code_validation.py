@@ -12,6 +12,7 @@ refuse the same code with the same stable code and position:
 Parsing is tree-sitter's TSX grammar in-process (no Node on web hosts; a few
 milliseconds for a 20 KB clip, bench/code_validation.py measures it). Tree-sitter recovers
 from errors instead of stopping, so any ERROR or MISSING node is a syntax error.
+Identifiers are compared by the name they spell, escapes decoded (`\\u0066etch` is `fetch`).
 """
 import re
 import threading
@@ -23,7 +24,7 @@ from django.conf import settings
 from tree_sitter import Language, Parser, Query, QueryCursor
 
 from clips import code_rules
-from clips.code_scopes import ScopeReader
+from clips.code_scopes import ScopeReader, identifier_name
 from config.api.exceptions import ApplicationError
 
 SYNTAX_ERROR = "code_syntax_error"
@@ -54,10 +55,10 @@ _QUERY = f"""
   (#match? @_factory "^(createElement|jsx|jsxs|jsxDEV)$"))
 (export_statement "default" @default)
 (export_specifier alias: (_) @export_alias)
-((identifier) @name (#match? @name "{_SUSPICIOUS}"))
-((shorthand_property_identifier) @name (#match? @name "{_SUSPICIOUS}"))
-((property_identifier) @property (#match? @property "{_SUSPICIOUS}"))
-((shorthand_property_identifier_pattern) @property (#match? @property "{_SUSPICIOUS}"))
+((identifier) @name (#match? @name "{_SUSPICIOUS}|\\\\\\\\"))
+((shorthand_property_identifier) @name (#match? @name "{_SUSPICIOUS}|\\\\\\\\"))
+((property_identifier) @property (#match? @property "{_SUSPICIOUS}|\\\\\\\\"))
+((shorthand_property_identifier_pattern) @property (#match? @property "{_SUSPICIOUS}|\\\\\\\\"))
 ((string) @string (#match? @string "^.({_NAMES}|({_PREFIXES}).*).$|\\\\\\\\"))
 ((template_string) @string (#match? @string "^.({_NAMES}|({_PREFIXES}).*).$|\\\\\\\\"))
 """
@@ -233,13 +234,13 @@ class _Checker:
         return self._problem(SYNTAX_ERROR, node, message)
 
     def _element(self, node):
-        name = _text(node) if node.type == "identifier" else _string_value(node)
+        name = identifier_name(node) if node.type == "identifier" else _string_value(node)
         if name is None or name.lower() not in code_rules.DENIED_ELEMENTS:
             return None
         return self._forbidden(node, f"The element <{name}>")
 
     def _name(self, node):
-        name = _text(node)
+        name = identifier_name(node)
         if not code_rules.is_denied_global(name):
             return None
         if node.parent.type in _JSX_NAME_PARENTS and name[:1].islower():
@@ -249,7 +250,7 @@ class _Checker:
         return self._forbidden(node, f"`{name}`")
 
     def _property(self, node):
-        name = _text(node)
+        name = identifier_name(node)
         if not code_rules.is_denied_property(name):
             return None
         parent = node.parent.type

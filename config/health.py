@@ -3,6 +3,7 @@
 `/healthz` answers from memory (the process is up and serving). `/readyz` checks what a
 request needs: the database, the broker, the cache and the configured render backend,
 each bounded by a short timeout so a dead dependency is a quick 503, never a hung probe.
+For the local backend it also says how renders are sealed from the network (`sandbox`).
 
 Both are answered by HealthMiddleware, placed after SecurityMiddleware (the paths are in
 SECURE_REDIRECT_EXEMPT, so plain-HTTP probes work) and before CommonMiddleware, which is
@@ -17,12 +18,13 @@ import time
 import uuid
 
 from celery import current_app
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from kombu import Connection
 
-from farm.backends import BackendNotConfigured, get_backend
+from farm.backends import BackendNotConfigured, get_backend, sandbox
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,10 @@ def _cache():
 
 def _render_backend():
     get_backend().check_ready()
+    if settings.RENDER_BACKEND == "local":
+        # Ready either way, but never silently unsealed: the report says how renders run.
+        return {"sandbox": sandbox.isolation_summary()}
+    return None
 
 
 CHECKS = {"database": _database, "broker": _broker, "cache": _cache, "render_backend": _render_backend}
@@ -74,7 +80,7 @@ CHECKS = {"database": _database, "broker": _broker, "cache": _cache, "render_bac
 def _run(name, check):
     started = time.monotonic()
     try:
-        check()
+        details = check() or {}
     except BackendNotConfigured as err:
         # Written for operators ("Missing REMOTION_SERVE_URL."), names no secret.
         logger.warning("readyz: %s failed: %s", name, err)
@@ -82,7 +88,7 @@ def _run(name, check):
     except Exception as err:  # a readiness probe reports every failure, whatever its type
         logger.warning("readyz: %s failed", name, exc_info=True)
         return {"status": "error", "error": type(err).__name__, "ms": _elapsed_ms(started)}
-    return {"status": "ok", "ms": _elapsed_ms(started)}
+    return {"status": "ok", **details, "ms": _elapsed_ms(started)}
 
 
 def _elapsed_ms(started):

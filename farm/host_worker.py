@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, connections
 
 from farm import hosts
-from farm.backends import local_process
+from farm.backends import local_process, sandbox
 from renders.models import Render
 
 logger = logging.getLogger(__name__)
@@ -23,6 +23,8 @@ _stop = threading.Event()
 
 def host_worker_setup():
     hosts.host_register()
+    if settings.RENDER_BACKEND == "local":
+        logger.info("Local renders run sealed by: %s", sandbox.isolation_summary())
     stale_processes_stop()
     # This process forks the pool's children next: they must not share its connection.
     connections.close_all()

@@ -311,13 +311,13 @@ LOCAL_RENDER_DIR = DATA_DIR / "local-renders"
 # Sealing of local renders (README, "Running untrusted code"). Hosts (host or host:port)
 # a render may load images, fonts and media from, besides its own bundle; empty: none.
 RENDER_ASSET_HOSTS = env_list("RENDER_ASSET_HOSTS", [])
-# auto: own network namespace when the machine allows it and RENDER_ASSET_HOSTS is empty;
-# namespace: always (start-up of a render fails without one); off: never.
+# Names only: they end up in the page's policy and the asset proxy's filter.
+if bad_hosts := [host for host in RENDER_ASSET_HOSTS if not re.fullmatch(r"[a-z0-9.-]+(:\d{1,5})?", host, re.I)]:
+    raise ImproperlyConfigured(f"RENDER_ASSET_HOSTS entries must be host or host:port, not {bad_hosts}.")
+# auto: own network namespace whenever the machine allows it (with asset hosts, its one way
+# out is an allowlisting proxy); namespace: always (start-up of a render fails without
+# one); off: never.
 RENDER_NETWORK_ISOLATION = env_choice("RENDER_NETWORK_ISOLATION", ("auto", "namespace", "off"), "auto")
-if RENDER_NETWORK_ISOLATION == "namespace" and RENDER_ASSET_HOSTS:
-    raise ImproperlyConfigured(
-        "RENDER_NETWORK_ISOLATION=namespace leaves no network for RENDER_ASSET_HOSTS: use auto or clear the hosts."
-    )
 # A render whose page makes no progress this long (an endless loop, a stuck frame) fails.
 RENDER_STALL_TIMEOUT_SECONDS = env_int("RENDER_STALL_TIMEOUT_SECONDS", 60, minimum=5)
 # Memory of each process of a local render's browser (data segment; the page's V8 heap

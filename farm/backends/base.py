@@ -146,5 +146,5 @@ class RenderBackend:
         raise NotImplementedError
 
     def progress_from_webhook(self, render, payload) -> RenderProgress:
-        """A finished render as the farm's success webhook describes it."""
+        """A finished render as the farm's success webhook (renders.lifecycle.webhook_payload.WebhookBody) describes it."""
         raise NotImplementedError

@@ -130,15 +130,14 @@ class LambdaBackend(RenderBackend):
         )
 
     def progress_from_webhook(self, render, payload):
-        costs = payload.get("costs") or {}
         return RenderProgress(
             fraction=1.0,
             done=True,
             output_bucket=render.farm_bucket,
             output_key=output_key(render.pk, render.farm_render_id),
             output_size=None,  # not in the webhook: fill_output_size asks the bucket afterwards
-            estimated_cost=_cost(costs.get("estimatedCost")),
-            cost_currency=costs.get("currency") or "",
+            estimated_cost=_cost(payload.estimated_cost),
+            cost_currency=payload.currency,
         )
 
     def output_size(self, render):

@@ -50,7 +50,7 @@ class LocalBackend(RenderBackend):
     def check_configured(self):
         _node()
         browser_executable()
-        sandbox.uses_network_namespace()
+        sandbox.check_configured()
         if not (_project_dir() / "node_modules" / "@remotion" / "renderer").is_dir():
             raise BackendNotConfigured(
                 f"The Remotion project's packages are not installed: run `make setup` "
@@ -74,7 +74,7 @@ class LocalBackend(RenderBackend):
         paths.job.write_text(json.dumps(_job(render, paths)))
         try:
             pid = local_process.launch(
-                sandbox.wrap([_node(), str(_project_dir() / "scripts" / "render.mjs"), str(paths.job)]),
+                sandbox.wrap([_node(), str(_project_dir() / "scripts" / "render.mjs"), str(paths.job)], paths.work),
                 job_path=paths.job,
                 log_path=paths.log,
                 cwd=_project_dir(),
@@ -209,6 +209,7 @@ def _job(render, paths):
         "stallTimeoutSeconds": settings.RENDER_STALL_TIMEOUT_SECONDS,
         "browserMemoryMb": settings.RENDER_BROWSER_MEMORY_MB,
         "assetHosts": settings.RENDER_ASSET_HOSTS,
+        "egressProxy": sandbox.egress_proxy(),
         # The script refuses to render anything other than what was checked and charged.
         "expected": {
             "width": render.width,

@@ -1,14 +1,15 @@
-"""What a local render process is allowed to see: a minimal environment and, when the
+"""What a local render process is allowed to see: a minimal environment and, whenever the
 machine allows it, a network namespace of its own.
 
 The namespace (`unshare --net --map-root-user`, which works for root and for ordinary
 users where unprivileged user namespaces are enabled) has nothing but its own loopback:
 Chromium still reaches Remotion's server there, while every other address - the host's
 loopback services, the LAN, a cloud metadata endpoint, the internet - is unreachable
-whatever the page manages to request. It cannot be used when the render must fetch from
-RENDER_ASSET_HOSTS; then the page's policy, the browser's host resolver and Node's download
-guard (remotion/src/seal.ts, scripts/sealed-browser.sh, scripts/lib/asset-guard.mjs) are
-the lock.
+whatever the page manages to request. With RENDER_ASSET_HOSTS it gets one way out, an
+allowlisting proxy that reaches exactly those hosts (egress.py). Inside it, the page's
+policy, the browser's host resolver and Node's download guard (remotion/src/seal.ts,
+scripts/sealed-browser.sh, scripts/lib/asset-guard.mjs) still apply; where the machine
+cannot make a namespace they are the whole lock, and /readyz and the log say so.
 """
 import functools
 import logging
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from farm.backends import egress
 from farm.backends.base import BackendNotConfigured
 
 logger = logging.getLogger(__name__)
@@ -44,33 +46,63 @@ def render_environment(work_dir):
 def uses_network_namespace():
     """Whether renders run in their own network namespace under the current settings."""
     mode = settings.RENDER_NETWORK_ISOLATION
-    if mode == "off" or (mode == "auto" and settings.RENDER_ASSET_HOSTS):
+    if mode == "off":
         return False
-    if _namespace_available():
+    if _namespace_problem() is None:
         return True
     if mode == "namespace":
         raise BackendNotConfigured(
             "RENDER_NETWORK_ISOLATION=namespace but this machine cannot create a network namespace "
-            "(`unshare --net --map-root-user` failed: user namespaces disabled?)."
+            f"({_namespace_problem()})."
         )
     return False
 
 
-def wrap(argv):
-    """`argv` run inside the render's network namespace when one is used."""
+def check_configured():
+    if uses_network_namespace() and settings.RENDER_ASSET_HOSTS:
+        egress.tinyproxy()
+
+
+def isolation_summary():
+    """How renders are sealed from the network here, for /readyz and the worker's log."""
+    if settings.RENDER_NETWORK_ISOLATION == "off":
+        return "no network namespace (RENDER_NETWORK_ISOLATION=off)"
+    if not uses_network_namespace():
+        return f"no network namespace: this machine cannot create one ({_namespace_problem()})"
+    if settings.RENDER_ASSET_HOSTS:
+        return "network namespace; RENDER_ASSET_HOSTS through the allowlisting proxy"
+    return "network namespace"
+
+
+def egress_proxy():
+    """Where a render reaches its asset hosts from inside its namespace (host:port), or
+    None when it has no namespace or no asset hosts."""
+    return egress.proxy_address() if settings.RENDER_ASSET_HOSTS and uses_network_namespace() else None
+
+
+def wrap(argv, work_dir):
+    """`argv` run inside the render's network namespace when one is used, with the asset
+    proxy as its way out when there are asset hosts (its files go to `work_dir`)."""
     if not uses_network_namespace():
         return list(argv)
-    return [shutil.which("unshare"), "--net", "--map-root-user", sys.executable, "-I", "-S", str(LOOPBACK_EXEC), *argv]
+    namespace = [shutil.which("unshare"), "--net", "--map-root-user", sys.executable, "-I", "-S", str(LOOPBACK_EXEC)]
+    if not settings.RENDER_ASSET_HOSTS:
+        return [*namespace, *argv]
+    egress_start = egress.egress_argv(work_dir, settings.RENDER_ASSET_HOSTS)
+    return [sys.executable, "-I", "-S", *egress_start, *namespace, *egress.forward_args(work_dir), *argv]
 
 
 @functools.cache
-def _namespace_available():
+def _namespace_problem():
+    """None when this machine can make a render's network namespace, else why not."""
     unshare = shutil.which("unshare")
     if not unshare:
-        logger.warning("Local renders run without a network namespace: no `unshare` on PATH (util-linux).")
-        return False
-    probe = [unshare, "--net", "--map-root-user", sys.executable, "-I", "-S", str(LOOPBACK_EXEC), "true"]
-    result = subprocess.run(probe, capture_output=True, text=True, timeout=10, env={"PATH": SAFE_PATH})
-    if result.returncode != 0:
-        logger.warning("Local renders run without a network namespace: %s", result.stderr.strip())
-    return result.returncode == 0
+        problem = "no `unshare` on PATH (util-linux)"
+    else:
+        probe = [unshare, "--net", "--map-root-user", sys.executable, "-I", "-S", str(LOOPBACK_EXEC), "true"]
+        result = subprocess.run(probe, capture_output=True, text=True, timeout=10, env={"PATH": SAFE_PATH})
+        if result.returncode == 0:
+            return None
+        problem = f"`unshare --net --map-root-user` failed: {result.stderr.strip() or 'user namespaces disabled?'}"
+    logger.warning("Local renders run without a network namespace: %s", problem)
+    return problem

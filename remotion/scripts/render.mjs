@@ -6,6 +6,7 @@
 //
 // Job: {compositionId, inputProps, outputPath, scratchPath, progressPath, browserExecutable,
 //       bundleRoot, timeoutInMilliseconds, stallTimeoutSeconds, browserMemoryMb, assetHosts,
+//       egressProxy (host:port of the namespace's way out to the asset hosts, or null),
 //       expected?: {width, height, fps, durationInFrames}}
 // The MP4 is written to scratchPath and appears at outputPath only when complete.
 import {openBrowser, renderMedia, selectComposition} from '@remotion/renderer';
@@ -21,7 +22,7 @@ const jobPath = path.resolve(process.argv[2] ?? '');
 const job = JSON.parse(fs.readFileSync(jobPath, 'utf8'));
 const scratchOutput = job.scratchPath;
 const progress = createProgressWriter(job.progressPath);
-guardAssetDownloads(job.assetHosts);
+guardAssetDownloads(job.assetHosts, job.egressProxy);
 
 const end = (changes, exitCode) => {
   fs.rmSync(scratchOutput, {force: true});
@@ -77,6 +78,9 @@ const sealedBrowser = () => {
   process.env.MONTAGE_BROWSER = job.browserExecutable;
   process.env.MONTAGE_BROWSER_MEMORY_MB = String(job.browserMemoryMb);
   const assetNames = job.assetHosts.map((host) => host.replace(/:\d+$/, ''));
+  if (job.egressProxy) {
+    process.env.MONTAGE_PROXY = job.egressProxy;
+  }
   process.env.MONTAGE_RESOLVER_RULES = ['MAP * ~NOTFOUND', 'EXCLUDE localhost', ...assetNames.map((name) => `EXCLUDE ${name}`)].join(', ');
   return path.join(path.dirname(fileURLToPath(import.meta.url)), 'sealed-browser.sh');
 };

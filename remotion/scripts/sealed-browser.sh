@@ -6,9 +6,27 @@
 #   V8 heap) fails that page, and so that render, instead of taking the machine's memory;
 # - a host resolver that resolves only localhost and the render's asset hosts
 #   (MONTAGE_RESOLVER_RULES, built by render.mjs; IP literals are refused too), so a
-#   request that got past the page's policy (a navigation, a popup) goes nowhere.
+#   request that got past the page's policy (a navigation, a popup) goes nowhere;
+# - WebRTC limited to proxied connections: no UDP of its own, so no ICE/STUN packets;
+# - inside a network namespace with asset hosts, the namespace's one way out
+#   (MONTAGE_PROXY, the allowlisting proxy of farm/backends/egress.py) in place of
+#   Remotion's "no proxy" flags; only localhost (Remotion's own server) stays direct.
 ulimit -d $((MONTAGE_BROWSER_MEMORY_MB * 1024))
+if [ -n "${MONTAGE_PROXY:-}" ]; then
+  for arg do
+    shift
+    case "$arg" in
+      --no-proxy-server|--proxy-server=*|--proxy-bypass-list=*) ;;
+      *) set -- "$@" "$arg" ;;
+    esac
+  done
+  # Only `localhost` (Remotion's server in the namespace) goes direct: other loopback
+  # addresses are the host's, and an asset host may be one of them.
+  set -- "$@" "--proxy-server=http://${MONTAGE_PROXY}" "--proxy-bypass-list=<-loopback>;localhost"
+fi
 exec "$MONTAGE_BROWSER" \
   "--js-flags=--max-old-space-size=$((MONTAGE_BROWSER_MEMORY_MB / 2))" \
   "--host-resolver-rules=${MONTAGE_RESOLVER_RULES}" \
+  --force-webrtc-ip-handling-policy=disable_non_proxied_udp \
+  --webrtc-ip-handling-policy=disable_non_proxied_udp \
   "$@"

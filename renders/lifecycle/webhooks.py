@@ -5,15 +5,18 @@ and REMOTION_WEBHOOK_SECRET are set. A call is believed only with a valid signat
 (HMAC-SHA512 of the raw body), only for a render it names in customData and whose farm
 id it matches, and it changes the render through the same conditional lifecycle steps
 as polling, so a duplicate, a late call or one racing a poll changes nothing twice.
-Nothing here calls the farm: the request must answer fast, so slow follow-ups (the
-output's size) are queued when the transaction commits.
+Every field is type-checked first (webhook_payload.py): a malformed signed body is a 400
+`invalid_webhook` that changes nothing. A success that does not name this render's
+output in its bucket completes nothing: it brings the render's next progress read
+forward, and that read decides. Nothing here calls the farm: the request must answer
+fast, so slow follow-ups (the output's size) are queued when the transaction commits.
 """
 import hmac
-import json
 
 from django.conf import settings
 from celery import current_app
 from django.db import transaction
+from django.utils import timezone
 
 from config.api.exceptions import ApplicationError, ConflictError, NotFoundError
 from farm.backends import StartedRender, get_backend
@@ -21,9 +24,9 @@ from farm.backends.base import failure_code
 from farm.webhook_contract import webhook_signature, webhooks_configured
 from renders.lifecycle import starts, transitions
 from renders.lifecycle.history import render_event_record
+from renders.lifecycle.webhook_payload import webhook_body_parse
 from renders.models import Render, RenderEvent
 
-OUTCOMES = ("success", "error", "timeout")
 # Queued by name: the Celery tasks (renders/tasks.py) sit above the lifecycle and call it.
 FILL_OUTPUT_SIZE_TASK = "renders.tasks.fill_output_size"
 
@@ -33,15 +36,15 @@ def webhook_receive(body, signature):
     if not webhooks_configured():
         raise NotFoundError("Webhooks are not configured.")
     _verify(body, signature)
-    payload = _parse(body)
-    render = Render.objects.filter(pk=payload["customData"]["render"], backend=Render.Backend.LAMBDA).first()
+    payload = webhook_body_parse(body)
+    render = Render.objects.filter(pk=payload.render_id, backend=Render.Backend.LAMBDA).first()
     if render is None:
         raise NotFoundError("No Lambda render with that id.")
     _check_farm_render(render, payload)
-    if not _apply(render, payload):
-        return "already_applied"
-    render_event_record(render.pk, RenderEvent.Kind.WEBHOOK, f"Outcome from the farm's {payload['type']} webhook")
-    return "applied"
+    outcome = _apply(render, payload)
+    if outcome == "applied":
+        render_event_record(render.pk, RenderEvent.Kind.WEBHOOK, f"Outcome from the farm's {payload.type} webhook")
+    return outcome
 
 
 def _verify(body, signature):
@@ -52,25 +55,14 @@ def _verify(body, signature):
         raise ApplicationError("webhook_signature_invalid", "The webhook's signature does not match.", status_code=401)
 
 
-def _parse(body):
-    try:
-        payload = json.loads(body)
-        render_id = payload["customData"]["render"]
-    except (ValueError, TypeError, KeyError):
-        raise ApplicationError("malformed_webhook", "Not a Remotion webhook body with Montage's customData.") from None
-    if payload.get("type") not in OUTCOMES or not isinstance(render_id, int) or not payload.get("renderId"):
-        raise ApplicationError("malformed_webhook", "Not a Remotion webhook body with Montage's customData.")
-    return payload
-
-
 def _check_farm_render(render, payload):
     """The call must be about the farm render this row tracks, or adopt a lost start's."""
-    farm = StartedRender(farm_render_id=payload["renderId"], farm_bucket=payload.get("bucketName") or "")
+    farm = StartedRender(farm_render_id=payload.farm_render_id, farm_bucket=payload.bucket)
     if render.farm_render_id:
         if render.farm_render_id != farm.farm_render_id:
             raise ConflictError("farm_render_mismatch", "The webhook is about another farm render.")
         return
-    attempt = payload["customData"].get("attempt")
+    attempt = payload.attempt
     if not (render.start_attempt and attempt == render.start_attempt):
         raise ConflictError("farm_render_mismatch", "The webhook is about another start of this render.")
     # The start's answer was lost (or is still being recorded): the farm names it here.
@@ -81,19 +73,28 @@ def _check_farm_render(render, payload):
 
 
 def _apply(render, payload):
-    kind = payload["type"]
+    kind = payload.type
     if kind == "success":
         progress = get_backend(render.backend).progress_from_webhook(render, payload)
+        if not payload.output_is(progress.output_bucket, progress.output_key):
+            return _verify_by_poll(render)
         completed = transitions.render_complete(render.pk, progress)
         if completed and progress.output_size is None:
             transaction.on_commit(lambda: current_app.signature(FILL_OUTPUT_SIZE_TASK, args=(render.pk,)).delay())
-        return completed
+        return "applied" if completed else "already_applied"
     if kind == "error":
-        errors = payload.get("errors") or []
-        message = next((e.get("message") for e in errors if e.get("message")), None)
-        message = message or "Remotion Lambda reported an error."
+        message = payload.error_message or "Remotion Lambda reported an error."
         # The error webhook says nothing of frames: a code error fails before the first one.
-        return transitions.render_fail(render.pk, failure_code(message, frames_rendered=0), message)
-    return transitions.render_fail(
-        render.pk, "timed_out", "Remotion Lambda's function timed out before the render finished."
-    )
+        failed = transitions.render_fail(render.pk, failure_code(message, frames_rendered=0), message)
+    else:
+        failed = transitions.render_fail(
+            render.pk, "timed_out", "Remotion Lambda's function timed out before the render finished."
+        )
+    return "applied" if failed else "already_applied"
+
+
+def _verify_by_poll(render):
+    """A success naming no output, or another object than this render's, completes
+    nothing: the render's next progress read (from its own bucket, now) says what is true."""
+    due_now = Render.objects.filter(pk=render.pk, status=Render.Status.RENDERING).update(next_poll_at=timezone.now())
+    return "verifying" if due_now else "already_applied"

@@ -95,6 +95,24 @@ def test_code_failing_the_check_is_a_400_with_its_code_and_position_and_nothing_
     assert not Clip.objects.exists()
 
 
+# Found by the hostile-code audit: names spelled with escapes, and WebRTC.
+AUDIT_CODE = [
+    "export default () => {\n  \\u0066etch('http://127.0.0.1:9/');\n  return null;\n}",
+    "export default () => {\n  typeof wind\\u006fw;\n  return null;\n}",
+    "export default () => {\n  (() => 0).con\\u0073tructor;\n  return null;\n}",
+    "export default () => {\n  new RTCPeerConnection({iceServers: [{urls: 'stun:127.0.0.1:9'}]});\n  return null;\n}",
+]
+
+
+@pytest.mark.parametrize("source", AUDIT_CODE)
+def test_escaped_names_and_webrtc_are_refused_on_save(api, source):
+    response = api.post("/api/clips/", {"name": "Bad", "code": source, "duration_in_frames": 30}, format="json")
+
+    body = assert_error(response, 400, "code_forbidden_api")
+    assert (body["field"], body["line"]) == ("code", 2)
+    assert not Clip.objects.exists()
+
+
 @pytest.mark.parametrize("code", BAD_CODE)
 def test_an_update_to_failing_code_is_refused_and_changes_nothing(api, user, code):
     clip = ClipFactory(owner=user, name="Kept")

@@ -48,6 +48,8 @@ def test_the_clips_the_render_tests_use_pass(code):
         "import React from 'react';\n"
         "export default () => typeof React === 'object' ? <div className='link'>{'iframe'}</div> : <Script />;\n"
         "const Script = () => React.createElement('span', null, 'script');",
+        # A local binding spelled with an escape is still local; "RTC" in text is text.
+        "export default () => { const \\u0066etch = 1; return <b>{fetch}{'RTC Summit'}</b>; }",
     ],
 )
 def test_legitimate_code_passes(code):
@@ -106,6 +108,13 @@ ESCAPES = [
     "ref.current.getRootNode()", "frame.contentWindow", "import('remotion')", "import.meta.url",
     "({x: window})", "({top})", "new (class extends Function {})()", "Error.prepareStackTrace = f",
     "Error.captureStackTrace(o)", "f.caller", "React.__CLIENT_INTERNALS_DO_NOT_USE", "o['__secret']",
+    # Identifiers spelled with escapes are the names they spell.
+    "\\u0066etch('/x')", "typeof wind\\u006fw", "(() => 0).con\\u0073tructor", "\\u{66}etch('/x')",
+    "({con\\u0073tructor: o} = f)", "({\\u0074op})", "o.\\u005f_proto__",
+    # WebRTC: ICE goes to IP literals, outside the page's policy.
+    "new RTCPeerConnection({iceServers: []})", "new webkitRTCPeerConnection({})",
+    "new RTCSessionDescription({type: 'offer'})", "new RTCIceCandidate({})", "o.RTCPeerConnection",
+    "o['RTCDataChannel']",
 ]
 
 

@@ -24,6 +24,15 @@ def test_readyz_reports_each_check(client, db, ready_backend):
     assert {name: check["status"] for name, check in checks.items()} == {
         "database": "ok", "broker": "ok", "cache": "ok", "render_backend": "ok",
     }
+    # Never silently unsealed: the report says how local renders are kept off the network.
+    assert checks["render_backend"]["sandbox"] == "network namespace"
+
+
+def test_readyz_says_when_local_renders_run_without_a_namespace(client, db, ready_backend, settings):
+    settings.RENDER_NETWORK_ISOLATION = "off"
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["render_backend"]["sandbox"] == "no network namespace (RENDER_NETWORK_ISOLATION=off)"
 
 
 def test_a_local_backend_without_a_bundle_is_not_ready(client, db, settings, tmp_path):

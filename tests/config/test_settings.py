@@ -143,7 +143,7 @@ def test_webhook_settings_are_checked_at_start_up(env, message):
     assert message in result.stderr
 
 
-def test_a_network_namespace_cannot_be_required_together_with_asset_hosts():
-    result = _manage("check", RENDER_NETWORK_ISOLATION="namespace", RENDER_ASSET_HOSTS="cdn.example.com")
+def test_asset_hosts_must_be_host_names_with_an_optional_port():
+    result = _manage("check", RENDER_ASSET_HOSTS="cdn.example.com,*.evil.com; script-src *")
     assert result.returncode != 0
-    assert "RENDER_NETWORK_ISOLATION=namespace leaves no network for RENDER_ASSET_HOSTS" in result.stderr
+    assert "RENDER_ASSET_HOSTS entries must be host or host:port" in result.stderr

@@ -1,6 +1,6 @@
-"""Hostile clips through the real local pipeline (320x180, a few frames): nothing reaches
-the listener, nothing of its secret comes back, a silent or greedy page ends in bounded
-time with no process left, and a render process sees none of Django's secrets.
+"""Hostile clips through the real local pipeline (320x180, a few frames): a silent or
+greedy page ends in bounded time with no process left, and a render process sees none of
+Django's secrets. What they reach on the network: test_sandbox_network.py.
 
 Render rows are made directly (tests/local_render.py), as if the code had got past the
 checks on save: the render-time seal must hold on its own.
@@ -13,12 +13,9 @@ from pathlib import Path
 import pytest
 
 from farm.backends import local as local_module
-from farm.backends import sandbox
 from farm.backends.local_process import MARKER, render_pids
-from tests.farm.backends.hostile import NAVIGATION_PROBES, PROBES, SECRET, Listener, probe_clip
-from tests.local_render import (
-    centre_rgb, clip_render, decoded_frames, job_path, output_path, pid_of, start, wait_final, wait_until,
-)
+from tests.farm.backends.hostile import Listener, assert_readable_failure
+from tests.local_render import clip_render, job_path, pid_of, start, wait_final, wait_until
 
 pytestmark = [pytest.mark.django_db, pytest.mark.render]
 
@@ -35,104 +32,6 @@ def listener():
 @pytest.fixture
 def fast_stall(settings):
     settings.RENDER_STALL_TIMEOUT_SECONDS = STALL_SECONDS
-
-
-def probe_outcomes(settings, render, probes):
-    """What each probe reported, read from its cell in the first frame."""
-    frames, width, _, _ = decoded_frames(output_path(settings, render))
-    frame = frames[0]
-    plane = bytes(frame.planes[0])
-    row = (frame.height // 2) * frame.planes[0].line_size
-    outcomes = {}
-    for index, name in enumerate(probes):
-        x = int((index + 0.5) * width / len(probes))
-        rgb = plane[row + x * 3 : row + x * 3 + 3]
-        # A flat colour shifted a little by H.264; grey or black: the probe never ended.
-        strongest = max(range(3), key=lambda channel: rgb[channel])
-        outcomes[name] = ("leak", "blocked", "sent")[strongest] if max(rgb) - min(rgb) > 100 else f"unclear {tuple(rgb)}"
-    return outcomes
-
-
-def assert_readable_failure(progress):
-    assert progress.fatal_error and SECRET not in progress.fatal_error
-    assert len(progress.fatal_error) < 2000 and "\x00" not in progress.fatal_error
-
-
-def test_renders_run_in_their_own_network_namespace_here():
-    # The rest of this file relies on it for the navigation probes; a machine without
-    # user namespaces must say so instead of passing quietly.
-    assert sandbox.uses_network_namespace()
-
-
-def test_every_probe_reaches_nothing_in_the_default_configuration(local_backend, settings, listener):
-    probes = {**PROBES, **NAVIGATION_PROBES}
-    render = start(local_backend, clip_render(probe_clip(listener.origin, probes), frames=2))
-
-    progress = wait_final(local_backend, render)
-
-    assert progress.fatal_error is None
-    outcomes = probe_outcomes(settings, render, probes)
-    assert {name: outcome for name, outcome in outcomes.items() if outcome not in ("blocked", "sent")} == {}
-    assert (listener.connections, dict(listener.hits)) == (0, {})
-
-
-def test_the_page_policy_alone_blocks_every_subresource_probe(local_backend, settings, listener):
-    """Without the namespace and named `localhost` (which the browser's host resolver must
-    let through: Remotion's own server is there), the listener is reachable: the bundle's
-    policy, the closed window.open and Node's download guard are what stop each probe."""
-    settings.RENDER_NETWORK_ISOLATION = "off"
-    origin = listener.origin.replace("127.0.0.1", "localhost")
-    render = start(local_backend, clip_render(probe_clip(origin, PROBES), frames=2))
-
-    progress = wait_final(local_backend, render)
-
-    assert progress.fatal_error is None
-    outcomes = probe_outcomes(settings, render, PROBES)
-    assert {name: outcome for name, outcome in outcomes.items() if outcome not in ("blocked", "sent")} == {}
-    assert (listener.connections, dict(listener.hits)) == (0, {})
-
-
-def test_images_from_an_allowed_asset_host_still_render(local_backend, settings, listener):
-    host = listener.origin.removeprefix("http://")
-    settings.RENDER_ASSET_HOSTS = [host]
-    assert not sandbox.uses_network_namespace()
-    code = f"""import {{AbsoluteFill, Img}} from 'remotion';
-export default () => <AbsoluteFill><Img src="{listener.origin}/red.svg" style={{{{width: '100%', height: '100%'}}}} /></AbsoluteFill>;
-"""
-    render = start(local_backend, clip_render(code, frames=2))
-
-    progress = wait_final(local_backend, render)
-
-    assert progress.fatal_error is None
-    red, green, blue = centre_rgb(decoded_frames(output_path(settings, render))[0][0])
-    assert red > 200 and green < 60 and blue < 60
-    assert listener.hits["red.svg"] >= 1
-
-
-# Media Remotion itself fetches through Node: <OffthreadVideo> through the /proxy route
-# (its fetch is already refused by the page's connect-src), <Audio> sources after the
-# frames (only Node's download guard stands in the way).
-NODE_FETCHES = {
-    "offthread_video": ("<OffthreadVideo src={L + '/offthread_video'} />", "Failed to fetch"),
-    "audio": ("<Audio src={L + '/audio'} />", "is not allowed"),
-}
-
-
-@pytest.mark.parametrize("name", NODE_FETCHES)
-def test_media_from_outside_the_asset_hosts_fails_the_render(local_backend, settings, listener, name):
-    settings.RENDER_NETWORK_ISOLATION = "off"
-    element, message = NODE_FETCHES[name]
-    code = f"""import {{AbsoluteFill, Audio, OffthreadVideo}} from 'remotion';
-const L = '{listener.origin}';
-export default () => <AbsoluteFill>{element}</AbsoluteFill>;
-"""
-    render = start(local_backend, clip_render(code, frames=2))
-
-    progress = wait_final(local_backend, render)
-
-    assert_readable_failure(progress)
-    assert message in progress.fatal_error
-    assert (listener.connections, dict(listener.hits)) == (0, {})
 
 
 def test_navigating_the_page_away_reaches_nothing(local_backend, listener, fast_stall):

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
-from renders.lifecycle import starts, transitions
+from renders.lifecycle import batch_polls, starts, transitions
 from renders.lifecycle.transitions import Next
 from renders.models import Render
 from renders.requests import services
@@ -38,11 +39,19 @@ def post(body, secret=WEBHOOK_SECRET, **headers):
     )
 
 
+def output_key(render):
+    return f"renders/{render.farm_render_id}/montage-render-{render.pk}.mp4"
+
+
 def success_body(render, **changes):
+    # Remotion's outputFile is path-style: https://s3.<region>.amazonaws.com/<bucket>/<key>
+    output_file = f"https://s3.eu-central-1.amazonaws.com/{render.farm_bucket}/{output_key(render)}"
     return {
         "type": "success",
         "renderId": render.farm_render_id,
         "bucketName": render.farm_bucket,
+        "outputFile": output_file,
+        "outputUrl": output_file,
         "customData": {"render": render.pk, "attempt": render.start_attempt},
         "costs": {"estimatedCost": 0.0022, "currency": "USD"},
         **changes,
@@ -158,7 +167,7 @@ def test_unknown_renders_and_other_farm_renders_are_refused(fake_lambda, lambda_
 
     assert (unknown.status_code, unknown.json()["code"]) == (404, "not_found")
     assert (other_farm_render.status_code, other_farm_render.json()["code"]) == (409, "farm_render_mismatch")
-    assert (malformed.status_code, malformed.json()["code"]) == (400, "malformed_webhook")
+    assert (malformed.status_code, malformed.json()["code"]) == (400, "invalid_webhook")
     render.refresh_from_db()
     assert render.status == "rendering" and not render.events.filter(kind="webhook").exists()
 
@@ -233,3 +242,77 @@ def test_a_webhook_racing_a_poll_completes_the_render_once(fake_lambda, lambda_w
     render.refresh_from_db()
     assert render.status == "complete"
     assert render.events.filter(kind="completed").count() == 1
+
+
+# Correctly signed bodies that are not what Remotion sends: each a 400, nothing changed.
+MALFORMED = {
+    "not_json": b"{",
+    "a_list": [1],
+    "type_unknown": {"type": "done"},
+    "type_not_a_string": {"type": ["success"]},
+    "render_id_a_bool": {"customData": {"render": True, "attempt": "a"}},
+    "render_id_a_string": {"customData": {"render": "1", "attempt": "a"}},
+    "custom_data_a_string": {"customData": "render"},
+    "attempt_a_number": {"customData": {"render": "RENDER", "attempt": 1}},
+    "farm_id_missing": {"renderId": None},
+    "farm_id_a_number": {"renderId": 7},
+    "bucket_a_list": {"bucketName": ["b"]},
+    "errors_a_list_of_numbers": {"type": "error", "errors": [1]},
+    "errors_a_string": {"type": "error", "errors": "x"},
+    "error_message_an_object": {"type": "error", "errors": [{"message": {"x": 1}}]},
+    "costs_a_string": {"costs": "cheap"},
+    "cost_a_string": {"costs": {"estimatedCost": "0.1", "currency": "USD"}},
+    "cost_a_bool": {"costs": {"estimatedCost": True, "currency": "USD"}},
+    "output_file_a_number": {"outputFile": 3},
+}
+
+
+@pytest.mark.parametrize("name", MALFORMED)
+def test_a_signed_malformed_body_is_a_400_that_changes_nothing(fake_lambda, lambda_webhooks, user, name):
+    render = started(user, Done(), fake_lambda=fake_lambda)
+    before = Render.objects.filter(pk=render.pk).values().get()
+    change = MALFORMED[name]
+    if isinstance(change, dict):
+        body = success_body(render, **change)
+        if isinstance(body["customData"], dict) and body["customData"].get("render") == "RENDER":
+            body["customData"]["render"] = render.pk
+        raw = json.dumps(body).encode()
+    else:
+        raw = change if isinstance(change, bytes) else json.dumps(change).encode()
+    response = Client().generic(
+        "POST", URL, raw, content_type="application/json", headers={"X-Remotion-Signature": signature(raw, WEBHOOK_SECRET)}
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_webhook")
+    assert Render.objects.filter(pk=render.pk).values().get() == before
+    assert not render.events.filter(kind="webhook").exists()
+
+
+@pytest.mark.parametrize("output", [None, "other_bucket", "other_key"])
+def test_a_success_not_naming_this_renders_output_completes_only_once_the_progress_read_says_so(
+    fake_lambda, lambda_webhooks, user, output
+):
+    render = started(user, Done(), fake_lambda=fake_lambda)
+    lambda_webhooks.lose_next = 1
+    fake_lambda.farm.advance()  # done in the bucket; its own webhook is lost
+    key = output_key(render)
+    output_file = {
+        None: None,
+        "other_bucket": f"https://s3.eu-central-1.amazonaws.com/another-bucket/{key}",
+        "other_key": f"https://s3.eu-central-1.amazonaws.com/{render.farm_bucket}/renders/x/montage-render-1.mp4",
+    }[output]
+
+    response = post(success_body(render, outputFile=output_file, outputUrl=output_file))
+
+    assert response.json() == {"outcome": "verifying"}
+    render.refresh_from_db()
+    assert render.status == "rendering" and render.next_poll_at <= timezone.now()
+    assert batch_polls.renders_poll_due(0.05) == 1
+    render.refresh_from_db()
+    assert (render.status, render.output_key, render.output_bucket) == ("complete", key, render.farm_bucket)
+
+
+def test_a_success_naming_the_output_as_remotion_writes_it_completes(fake_lambda, lambda_webhooks, user):
+    render = started(user, Done(), fake_lambda=fake_lambda)
+    assert post(success_body(render)).json() == {"outcome": "applied"}
+    assert Render.objects.get(pk=render.pk).status == "complete"
