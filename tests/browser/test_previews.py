@@ -130,7 +130,7 @@ def test_hostile_clips_reach_nothing_from_the_preview(live_server, open_page, ed
         outcomes = {name: CELL_COLOURS.get(colour, colour) for name, colour in zip(probes, colours)}
         print(f"preview probe outcomes: {outcomes}")
         assert {name: outcome for name, outcome in outcomes.items() if outcome not in ("blocked", "sent")} == {}
-        assert (listener.connections, dict(listener.hits)) == (0, {})
+        assert (listener.connections, listener.datagrams, dict(listener.hits)) == (0, 0, {})
     assert [(main, status) for main, status in api_answers if not main and status < 300] == []
     assert page.url == f"{live_server.url}/renders/{render.pk}/" and len(page.context.pages) == 1
 
