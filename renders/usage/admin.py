@@ -54,7 +54,8 @@ class PeriodFilter(admin.ListFilter):
     def _period(self, request):
         if self.custom:
             try:
-                return period_parse(self.used_parameters.get("from"), self.used_parameters.get("to"))
+                chosen = self.used_parameters
+                return period_parse(chosen.get("from") or None, chosen.get("to") or None)
             except ApplicationError as exc:
                 messages.error(request, f"{exc.detail} Showing {self.presets[self.default][0].lower()} instead.")
                 self.custom = False

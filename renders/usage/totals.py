@@ -36,10 +36,10 @@ class Usage:
 
 def period_parse(start_text=None, end_text=None, *, now=None):
     """?from=&to= as dates (to inclusive: the whole day) or ISO datetimes (to exclusive).
-    Defaults: from the start of the current month (UTC), to now."""
+    Defaults (None): from the start of the current month (UTC), to now; "" is no date."""
     now = now or timezone.now()
-    start = _moment("from", start_text, end_of_day=False) if start_text else _month_start(now)
-    end = _moment("to", end_text, end_of_day=True) if end_text else now
+    start = _month_start(now) if start_text is None else _moment("from", start_text, end_of_day=False)
+    end = now if end_text is None else _moment("to", end_text, end_of_day=True)
     if end <= start:
         raise ApplicationError("invalid_period", "`to` must be after `from`.")
     if end - start > MAX_PERIOD:
