@@ -31,6 +31,8 @@ class RenderSerializer(serializers.ModelSerializer):
     error = serializers.CharField(source="error_message", read_only=True)
     target_deleted = serializers.BooleanField(read_only=True)
     download_url = serializers.SerializerMethodField()
+    attempt = serializers.IntegerField(read_only=True, help_text="1, then +1 each time a lost host's render restarts")
+    restart_note = serializers.CharField(read_only=True, help_text="why this is not the first attempt; \"\" if it is")
 
     class Meta:
         model = Render
@@ -39,6 +41,8 @@ class RenderSerializer(serializers.ModelSerializer):
             "kind",
             "status",
             "progress",
+            "attempt",
+            "restart_note",
             "error_code",
             "error",
             "output_size",

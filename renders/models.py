@@ -85,6 +85,8 @@ class Render(models.Model):
         "renders.RenderHost", null=True, blank=True, on_delete=models.PROTECT, related_name="renders"
     )
     restart_count = models.PositiveSmallIntegerField(default=0)
+    # The host lost while it had this render (the latest one), for the restart's note.
+    lost_host_name = models.CharField(max_length=63, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -130,6 +132,22 @@ class Render(models.Model):
     @property
     def is_final(self):
         return self.status in self.FINAL_STATUSES
+
+    @property
+    def attempt(self):
+        """1 for the first run; each hand-back after a lost host starts a new attempt (from
+        frame 0, progress from 0)."""
+        return self.restart_count + 1
+
+    @property
+    def restart_note(self):
+        """What editors and clients read about a restart ("" for a first attempt)."""
+        if not self.restart_count:
+            return ""
+        lost = self.lost_host_name or "its render host"
+        if self.host_id is None:
+            return f"Attempt {self.attempt}: {lost} was lost; restarting on another render host."
+        return f"Attempt {self.attempt}: restarted on {self.host.name} after {lost} was lost."
 
     @property
     def target(self):
