@@ -58,7 +58,7 @@ def worker(name, data_dir, bundle_dir, slots):
     with open(data_dir / "worker.log", "w") as log:
         process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            yield
+            yield process
         finally:
             process.terminate()
             process.wait(timeout=60)
