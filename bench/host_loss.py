@@ -29,10 +29,10 @@ from django.db import connection  # noqa: E402
 
 from clips.demo import DEMO_CLIPS  # noqa: E402
 from clips.models import Clip  # noqa: E402
-from renders import services  # noqa: E402
-from renders.backends import local_process  # noqa: E402
-from renders.backends.local import build_bundle  # noqa: E402
+from farm.backends import local_process  # noqa: E402
+from farm.backends.local import build_bundle  # noqa: E402
 from renders.models import Render, RenderHost  # noqa: E402
+from renders.requests import services  # noqa: E402
 
 
 def measure(*, scratch, frames, heartbeat, lost_after):
