@@ -6,6 +6,8 @@ Bounded and repeatable: a fixed number of examples per operation from a fixed se
 """
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import PositiveDataAcceptanceConfig
 
@@ -16,6 +18,18 @@ EXAMPLES_PER_OPERATION = 6
 
 @pytest.fixture
 def api_schema(db):
+    # As Django's test client does: a request served in-process must not close the
+    # connection that holds the test's transaction (PostgreSQL would drop it).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield _schema()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def _schema():
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
     # A schema-valid request may still break a product rule the schema cannot express (the
     # clip code check, wrong credentials, an id that names no row of yours): those are
