@@ -1,5 +1,6 @@
 """The operations console for renders: find, read, retry, cancel, refresh, fail."""
 import json
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -34,6 +35,8 @@ class HasErrorFilter(admin.SimpleListFilter):
         return queryset
 
 
+# What remotion/src/compile.ts appends to a code error.
+CODE_LOCATION = re.compile(r"\(line (\d+), column (\d+)\)$")
 TIMESTAMP_FIELDS = ("created_at", "claimed_at", "started_at", "last_polled_at", "deadline_at", "completed_at")
 
 
@@ -104,6 +107,8 @@ class RenderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
                 "fields": (
                     "error_code",
                     "error_message",
+                    "error_source_line",
+                    "renderer_output_block",
                     "output_bucket",
                     "output_key",
                     "output_size",
@@ -191,6 +196,21 @@ class RenderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
     def render_seconds(self, render):
         elapsed = getattr(render, "_render_seconds", None)
         return f"{elapsed.total_seconds():.1f} s" if elapsed is not None else "-"
+
+    @admin.display(description="failing line of the code")
+    def error_source_line(self, render):
+        """The line the code error names ("... (line 2, column 21)"), read from the snapshot."""
+        match = CODE_LOCATION.search(render.error_message)
+        code = render.input_props.get("code") if match else None
+        lines = code.splitlines() if code else []
+        number = int(match[1]) if match else 0
+        if not 0 < number <= len(lines):
+            return "-"
+        return format_html("line {}, column {}:{}", number, match[2], code_html(lines[number - 1]))
+
+    @admin.display(description="renderer output (end)")
+    def renderer_output_block(self, render):
+        return code_html(render.renderer_output) if render.renderer_output else "-"
 
     @admin.display(description="code")
     def snapshot_code(self, render):

@@ -63,6 +63,8 @@ class Render(models.Model):
     output_size = models.BigIntegerField(null=True, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
+    # The end of the renderer's own output when it failed (farm RenderProgress.renderer_output).
+    renderer_output = models.TextField(blank=True)
     estimated_cost = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
     cost_currency = models.CharField(max_length=8, blank=True)
     poll_count = models.PositiveIntegerField(default=0)

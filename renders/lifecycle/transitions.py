@@ -150,7 +150,8 @@ def _heartbeat(answer):
 def render_progress_apply(render, progress):
     """Act on the farm's answer (its progress already stored); True while still running."""
     if progress.fatal_error:
-        render_fail(render.pk, progress.error_code, progress.fatal_error)
+        output = progress.renderer_output
+        render_fail(render.pk, progress.error_code, progress.fatal_error, renderer_output=output)
         return False
     if progress.done:
         render_complete(render.pk, progress)
@@ -206,13 +207,14 @@ def render_fill_output_size(render_id):
     Render.objects.filter(pk=render_id, output_size__isnull=True).update(output_size=size)
 
 
-def render_fail(render_id, code, message):
+def render_fail(render_id, code, message, *, renderer_output=""):
     now = timezone.now()
     with transaction.atomic():
         updated = Render.objects.filter(pk=render_id, status__in=Render.LIVE_STATUSES).update(
             status=Render.Status.FAILED,
             error_code=code,
             error_message=message,
+            renderer_output=renderer_output,
             completed_at=now,
             last_polled_at=now,
         )

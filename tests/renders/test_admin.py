@@ -172,3 +172,16 @@ def test_the_host_page_is_read_only_to_the_second(admin_client):
     host = RenderHostFactory(last_heartbeat_at=timezone.now().replace(hour=9, minute=5, second=7))
     page = admin_client.get(reverse("admin:renders_renderhost_change", args=[host.pk])).content.decode()
     assert 'name="_save"' not in page and "09:05:07" in page
+
+
+def test_a_code_failure_shows_the_failing_line_and_the_renderers_output(admin_client):
+    render = RenderFactory(
+        clip=ClipFactory(code="const a = 1;\nconst size = config.size;\nexport default () => null;\n"),
+        status="failed",
+        error_code="code_error",
+        error_message="Code error: config is not defined (line 2, column 14)",
+        renderer_output="Render failed: Code error: config is not defined\n    at compileWhenRendering (bundle.js:1:2)",
+    )
+    page = admin_client.get(reverse("admin:renders_render_change", args=[render.pk])).content.decode()
+    assert "line 2, column 14:" in page and "const size = config.size;</pre>" in page
+    assert "at compileWhenRendering (bundle.js:1:2)" in page
