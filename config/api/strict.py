@@ -3,7 +3,8 @@
 DRF reads 12 as "12" for a string field, "12" and 12.0 as 12 for an integer field and "yes"
 as true: input the schema forbids, which a client generated from the schema never sends and
 which hides client bugs. Serializers that take request bodies mix this in first. Form and
-multipart bodies carry only strings, so only JSON bodies are checked.
+multipart bodies carry only strings, so there only an empty value is checked: DRF skips it
+as "not given" in a partial update, where the schema allows no empty string or number.
 """
 from collections.abc import Mapping
 
@@ -16,22 +17,34 @@ _MESSAGES = {
     "number": "A valid number is required.",
     "boolean": "Must be a valid boolean.",
     "array": "Expected a list of items.",
+    "blank": "This field may not be blank.",
 }
 
 
 class StrictJSONTypesMixin:
     def to_internal_value(self, data):
-        if isinstance(data, Mapping) and not isinstance(data, QueryDict):
+        if isinstance(data, Mapping):
+            check = _form_problem if isinstance(data, QueryDict) else _type_problem
             errors = {}
             for name, field in self.fields.items():
                 if field.read_only or name not in data:
                     continue
-                problem = _type_problem(field, data[name])
+                problem = check(field, data[name])
                 if problem:
                     errors[name] = [_MESSAGES[problem]]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+def _form_problem(field, value):
+    if not isinstance(value, str):  # a file part where the schema wants a value
+        return _expected_type(field)
+    if value != "" or field.allow_null:
+        return None
+    if isinstance(field, serializers.CharField):
+        return None if field.allow_blank else "blank"
+    return _expected_type(field)
 
 
 def _type_problem(field, value):

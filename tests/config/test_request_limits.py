@@ -3,6 +3,7 @@ import pytest
 from django.test import override_settings
 
 from tests.api_errors import assert_error, assert_validation_error
+from tests.factories import ClipFactory
 
 LIMIT = 64 * 1024
 
@@ -94,3 +95,9 @@ def test_json_values_of_the_wrong_type_are_refused_not_converted(api, body, fiel
 
 def test_an_empty_usage_date_is_refused(api):
     assert_error(api.get("/api/renders/usage/?to="), 400, "invalid_date")
+
+
+def test_an_empty_form_value_is_refused_not_skipped(api, user):
+    """Forms carry only strings; an empty one is no number (DRF skipped it in a PATCH)."""
+    clip = ClipFactory(owner=user)
+    assert_validation_error(api.patch(f"/api/clips/{clip.pk}/", {"fps": ""}, format="multipart"), "fps")
