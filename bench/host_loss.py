@@ -21,11 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from render_hosts import FPS, HEIGHT, WIDTH, wait, worker  # noqa: E402  (sets Django up)
+from render_hosts import FPS, HEIGHT, WIDTH, throwaway_database, wait, worker  # noqa: E402  (sets Django up)
 
-from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection  # noqa: E402
 
 from clips.demo import DEMO_CLIPS  # noqa: E402
 from clips.models import Clip  # noqa: E402
@@ -74,18 +72,10 @@ def main():
     parser.add_argument("--heartbeat", type=int, default=10, help="RENDER_HOST_HEARTBEAT_SECONDS")
     parser.add_argument("--lost-after", type=int, default=60, help="RENDER_HOST_LOST_AFTER_SECONDS")
     args = parser.parse_args()
-    if connection.vendor != "postgresql" or not settings.REDIS_URL:
-        raise SystemExit("needs a PostgreSQL DATABASE_URL and a REDIS_URL: the hosts are separate processes")
-    original_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        with tempfile.TemporaryDirectory(prefix="montage-bench-loss-") as scratch:
-            recovered, outcome = measure(
-                scratch=Path(scratch), frames=args.frames, heartbeat=args.heartbeat,
-                lost_after=args.lost_after,
-            )
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
+    with throwaway_database(), tempfile.TemporaryDirectory(prefix="montage-bench-loss-") as scratch:
+        recovered, outcome = measure(
+            scratch=Path(scratch), frames=args.frames, heartbeat=args.heartbeat, lost_after=args.lost_after
+        )
     print(f"heartbeat every {args.heartbeat} s, a host is lost after {args.lost_after} s of silence")
     print(f"kill of host a -> the render rendering again (progress > 0) on host b: {recovered:.1f} s")
     print(f"  (host a's last heartbeat was up to {args.heartbeat} s before the kill; then lost-after,")

@@ -43,9 +43,7 @@ class MontageAutoSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         declared = self.get_response_serializers()
         declared = declared if isinstance(declared, dict) else {}
-        errors = defaultdict(list)
-        for status, codes in self._errors_of_every_such_operation().items():
-            errors[status].extend(codes)
+        errors = self._errors_of_every_such_operation()
         for status, response in declared.items():
             if isinstance(response, ErrorResponse):
                 errors[str(status)].extend(response.codes)

@@ -13,7 +13,8 @@ UNCHARGED_ERRORS = (CODE_ERROR,)
 
 
 def charge_fields(render):
-    """The ledger line of `render` as it stands (new renders, and the backfill of old ones)."""
+    """The ledger line of `render` as it stands (migration 0007 froze a copy of this rule
+    to backfill the renders that existed before the ledger)."""
     refunded = render.status == render.Status.FAILED and render.error_code in UNCHARGED_ERRORS
     return {
         "owner_id": render.owner_id,
