@@ -53,7 +53,8 @@ test: setup $(TEST_STAMP)
 	$(PY) manage.py build_player
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-demo: migrate
+# The bundle first: built inside the first render, it would sit at "0%" with no word for minutes.
+demo: migrate bundle
 	$(PY) manage.py seed_demo
 	$(PY) manage.py render movie --demo --wait --skip-quota
 
@@ -64,8 +65,9 @@ bench: setup
 bench-lambda: setup
 	$(PY) bench/lambda_polling.py $(BENCH_ARGS)
 
+# `make deploy-lambda DEPLOY_ARGS="--memory=3008 --vpc-subnet-ids=... --vpc-security-group-ids=..."`
 deploy-lambda: setup
-	$(PY) manage.py deploy_lambda
+	$(PY) manage.py deploy_lambda $(DEPLOY_ARGS)
 
 clean:
 	rm -rf $(VENV) remotion/node_modules var staticfiles

@@ -6,16 +6,25 @@ the path (the admin's form, `changepassword`, set_password() + save()).
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
 from accounts.lockout import api_lockout_error
+from config.api.schema import ErrorResponse
 
 
 class TokenView(ObtainAuthToken):
     """`POST /api/auth/token/`; django-axes' backend refuses a locked-out username+IP."""
 
+    @extend_schema(
+        responses={
+            200: inline_serializer("AuthToken", {"token": serializers.CharField()}),
+            429: ErrorResponse("too_many_login_attempts"),
+        }
+    )
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         # The backend marks the request it refused; the credentials were never checked.

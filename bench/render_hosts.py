@@ -58,7 +58,7 @@ def worker(name, data_dir, bundle_dir, slots):
     with open(data_dir / "worker.log", "w") as log:
         process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            yield
+            yield process
         finally:
             process.terminate()
             process.wait(timeout=60)
@@ -89,6 +89,19 @@ def run_batch(hosts, *, user, renders, frames, scratch, bundle_dir, slots):
     return seconds
 
 
+@contextmanager
+def throwaway_database():
+    """test_<name>, a copy the host processes share, dropped at the end."""
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
+        raise SystemExit("needs a PostgreSQL DATABASE_URL and a REDIS_URL: the hosts are separate processes")
+    original_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(original_name, verbosity=0)
+
+
 def wait(condition, timeout, what):
     deadline = time.monotonic() + timeout
     while not condition():
@@ -103,14 +116,10 @@ def main():
     parser.add_argument("--frames", type=int, default=30)
     parser.add_argument("--slots", type=int, default=1, help="LOCAL_RENDER_CONCURRENCY of each host")
     args = parser.parse_args()
-    if connection.vendor != "postgresql" or not settings.REDIS_URL:
-        raise SystemExit("needs a PostgreSQL DATABASE_URL and a REDIS_URL: the hosts are separate processes")
 
     from django.contrib.auth import get_user_model
 
-    original_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         with tempfile.TemporaryDirectory(prefix="montage-bench-hosts-") as scratch:
             scratch = Path(scratch)
             bundle_dir = scratch / "bundles"
@@ -120,8 +129,6 @@ def main():
                          bundle_dir=bundle_dir, slots=args.slots)
             one = run_batch(1, **batch)
             two = run_batch(2, **batch)
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
 
     print(f"{args.renders} renders of {args.frames} frames at {WIDTH}x{HEIGHT}, {args.slots} slot(s) per host, "
           f"{os.cpu_count()} cores on this machine")

@@ -1,15 +1,19 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
+from clips.code_validation import PROBLEM_CODES
 from clips.models import Clip
 from clips.services import clip_create, clip_delete, clip_update
 from config.api.bounds import FPS, FRAME_COUNT, VERBATIM_CODE
 from config.api.ownership import OwnerScopedMixin
+from config.api.schema import ErrorResponse
+from config.api.strict import StrictJSONTypesMixin
 from exports.api import ExportActionMixin
 from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
 
 
-class ClipSerializer(serializers.ModelSerializer):
+class ClipSerializer(StrictJSONTypesMixin, serializers.ModelSerializer):
     class Meta:
         model = Clip
         fields = [
@@ -20,6 +24,10 @@ class ClipSerializer(serializers.ModelSerializer):
         extra_kwargs = {"duration_in_frames": FRAME_COUNT, "fps": FPS, **VERBATIM_CODE}
 
 
+CODE_REJECTED = extend_schema(responses={400: ErrorResponse(*PROBLEM_CODES)})
+
+
+@extend_schema_view(create=CODE_REJECTED, update=CODE_REJECTED, partial_update=CODE_REJECTED)
 class ClipViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixin, viewsets.ModelViewSet):
     """The requesting user's clip library, newest first."""
 

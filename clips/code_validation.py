@@ -32,6 +32,8 @@ NO_DEFAULT_EXPORT = "code_no_default_export"
 IMPORT_NOT_ALLOWED = "code_import_not_allowed"
 FORBIDDEN_API = "code_forbidden_api"
 TOO_LARGE = "code_too_large"
+# Every code a rejected code can carry (documented in the OpenAPI schema).
+PROBLEM_CODES = (SYNTAX_ERROR, NO_DEFAULT_EXPORT, IMPORT_NOT_ALLOWED, FORBIDDEN_API, TOO_LARGE)
 
 # Each capture name is a rule of _Checker (names starting with "_" only anchor a pattern);
 # the predicates run in tree-sitter's C code, so only suspicious nodes reach Python.

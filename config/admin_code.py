@@ -9,7 +9,7 @@ from django.utils.html import format_html
 _PRE_STYLE = "font-family: monospace; white-space: pre; overflow: auto; max-height: 32em; margin: 0"
 
 
-def _code_block(text):
+def code_html(text):
     return format_html('<pre style="{}">{}</pre>', _PRE_STYLE, text or "(empty)")
 
 
@@ -50,8 +50,8 @@ class CodeBlocksMixin:
 
     @admin.display(description="code")
     def code_block(self, obj):
-        return _code_block(obj.code)
+        return code_html(obj.code)
 
     @admin.display(description="raw code (untransformed)")
     def raw_code_block(self, obj):
-        return _code_block(obj.raw_code)
+        return code_html(obj.raw_code)

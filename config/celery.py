@@ -42,8 +42,9 @@ def _join_render_host(sender, instance, **kwargs):
 @signals.worker_ready.connect
 def _start_host_heartbeat(**kwargs):
     from farm.host_worker import host_worker_ready
+    from renders.tasks import lost_hosts_restart
 
-    host_worker_ready()
+    host_worker_ready(on_heartbeat=lost_hosts_restart)
 
 
 @signals.worker_shutdown.connect

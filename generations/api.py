@@ -1,18 +1,20 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from clips.api import ClipSerializer
+from clips.api import CODE_REJECTED, ClipSerializer
 from config.api.bounds import FPS, FRAME_COUNT, VERBATIM_CODE
 from config.api.ownership import OwnedPrimaryKeyRelatedField, OwnerScopedMixin
+from config.api.schema import ErrorResponse
+from config.api.strict import StrictJSONTypesMixin
 from generations.models import Generation
 from generations.services import generation_create, generation_save_as_clip
 from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
 
 
-class GenerationSerializer(serializers.ModelSerializer):
+class GenerationSerializer(StrictJSONTypesMixin, serializers.ModelSerializer):
     parent = OwnedPrimaryKeyRelatedField(queryset=Generation.objects.all(), required=False, allow_null=True)
 
     class Meta:
@@ -49,10 +51,11 @@ class GenerationSerializer(serializers.ModelSerializer):
         }
 
 
-class SaveAsClipSerializer(serializers.Serializer):
+class SaveAsClipSerializer(StrictJSONTypesMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200)
 
 
+@extend_schema_view(create=CODE_REJECTED)
 class GenerationViewSet(
     LatestRenderOnDetailMixin,
     OwnerScopedMixin,
@@ -72,7 +75,10 @@ class GenerationViewSet(
     def perform_create(self, serializer):
         serializer.instance = generation_create(owner=self.request.user, **serializer.validated_data)
 
-    @extend_schema(request=SaveAsClipSerializer, responses={201: ClipSerializer})
+    @extend_schema(
+        request=SaveAsClipSerializer,
+        responses={201: ClipSerializer, 409: ErrorResponse("generation_not_saveable")},
+    )
     @action(detail=True, methods=["post"], url_path="save-as-clip")
     def save_as_clip(self, request, pk=None):
         """Copy this generation's code into the clip library under `name`."""

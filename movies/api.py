@@ -1,5 +1,5 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -9,6 +9,8 @@ from rest_framework.routers import SimpleRouter
 from clips.models import Clip
 from config.api.bounds import FPS, FRAME_COUNT
 from config.api.ownership import OwnedPrimaryKeyRelatedField, OwnerScopedMixin
+from config.api.schema import ErrorResponse
+from config.api.strict import StrictJSONTypesMixin
 from exports.api import ExportActionMixin
 from movies.models import Movie, Scene
 from movies.selectors import movie_with_scenes, with_scenes
@@ -43,7 +45,7 @@ class SceneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MovieSerializer(serializers.ModelSerializer):
+class MovieSerializer(StrictJSONTypesMixin, serializers.ModelSerializer):
     scenes = SceneSerializer(many=True, read_only=True)
 
     class Meta:
@@ -53,25 +55,25 @@ class MovieSerializer(serializers.ModelSerializer):
         extra_kwargs = {"fps": FPS}
 
 
-class SceneInsertSerializer(serializers.Serializer):
+class SceneInsertSerializer(StrictJSONTypesMixin, serializers.Serializer):
     clip = OwnedPrimaryKeyRelatedField(queryset=Clip.objects.all())
     after_index = serializers.IntegerField(required=False, help_text="Insert after this index (clamped).")
     before_index = serializers.IntegerField(required=False, help_text="Insert before this index (clamped).")
 
 
-class SceneUpdateSerializer(serializers.Serializer):
+class SceneUpdateSerializer(StrictJSONTypesMixin, serializers.Serializer):
     trim_start = serializers.IntegerField(required=False, min_value=0)
     trim_end = serializers.IntegerField(required=False, min_value=0)
     duration_override = serializers.IntegerField(required=False, allow_null=True, **FRAME_COUNT)
 
 
-class SceneSplitSerializer(serializers.Serializer):
+class SceneSplitSerializer(StrictJSONTypesMixin, serializers.Serializer):
     frame = serializers.IntegerField(
         help_text="Frame of the scene's base duration, strictly inside its visible range."
     )
 
 
-class ScenesReorderSerializer(serializers.Serializer):
+class ScenesReorderSerializer(StrictJSONTypesMixin, serializers.Serializer):
     scene_ids = serializers.ListField(
         child=serializers.IntegerField(), help_text="Every scene's id, in the new order."
     )
@@ -82,6 +84,12 @@ SCENE_ID = OpenApiParameter("scene_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 SCENE_PATH = r"scenes/(?P<scene_id>\d+)"
 
 
+FPS_LOCKED = extend_schema(responses={409: ErrorResponse("movie_fps_locked")})
+TOO_LONG = ErrorResponse("movie_too_long")
+CLIP_MISSING = ErrorResponse("clip_missing")
+
+
+@extend_schema_view(update=FPS_LOCKED, partial_update=FPS_LOCKED)
 class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixin, viewsets.ModelViewSet):
     """The requesting user's movies, newest first. Scene edits answer with the whole
     updated movie, so the client never has to recompute positions or totals itself."""
@@ -103,7 +111,13 @@ class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixi
         movie = movie_update(movie=serializer.instance, **serializer.validated_data)
         serializer.instance = movie_with_scenes(movie.pk)
 
-    @extend_schema(request=SceneInsertSerializer, responses={200: MovieSerializer})
+    @extend_schema(
+        request=SceneInsertSerializer,
+        responses={
+            200: MovieSerializer,
+            400: ErrorResponse("invalid_position", "clip_not_found", "movie_too_long"),
+        },
+    )
     @action(detail=True, methods=["post"], url_path="scenes")
     def insert_scene(self, request, pk=None):
         """Add a clip as a scene: at the end, or after / before an index (clamped into range)."""
@@ -111,7 +125,15 @@ class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixi
         payload = self._payload(SceneInsertSerializer)
         return self._respond(movie_insert_scene(movie=movie, **payload))
 
-    @extend_schema(request=SceneUpdateSerializer, responses={200: MovieSerializer}, parameters=[SCENE_ID])
+    @extend_schema(
+        request=SceneUpdateSerializer,
+        responses={
+            200: MovieSerializer,
+            400: ErrorResponse("invalid_trim", "invalid_duration_override", "movie_too_long"),
+            409: CLIP_MISSING,
+        },
+        parameters=[SCENE_ID],
+    )
     @action(detail=True, methods=["patch"], url_path=SCENE_PATH)
     def update_scene(self, request, pk=None, scene_id=None):
         """Change a scene's trims or duration override; at least 1 frame must stay visible."""
@@ -124,14 +146,25 @@ class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixi
         """Remove a scene; the scenes after it move up."""
         return self._respond(scene_remove(scene=self._scene(scene_id)))
 
-    @extend_schema(request=SceneSplitSerializer, responses={200: MovieSerializer}, parameters=[SCENE_ID])
+    @extend_schema(
+        request=SceneSplitSerializer,
+        responses={
+            200: MovieSerializer,
+            400: ErrorResponse("split_out_of_range", "movie_too_long"),
+            409: CLIP_MISSING,
+        },
+        parameters=[SCENE_ID],
+    )
     @action(detail=True, methods=["post"], url_path=rf"{SCENE_PATH}/split")
     def split_scene(self, request, pk=None, scene_id=None):
         """Split a scene at a frame into two scenes on the same clip."""
         scene = self._scene(scene_id)
         return self._respond(scene_split(scene=scene, **self._payload(SceneSplitSerializer)))
 
-    @extend_schema(request=ScenesReorderSerializer, responses={200: MovieSerializer})
+    @extend_schema(
+        request=ScenesReorderSerializer,
+        responses={200: MovieSerializer, 400: ErrorResponse("invalid_reorder")},
+    )
     @action(detail=True, methods=["post"], url_path="scenes/reorder")
     def reorder_scenes(self, request, pk=None):
         """Reorder the scenes; `scene_ids` must list every scene of the movie exactly once."""

@@ -1,5 +1,6 @@
 """The operations console for renders: find, read, retry, cancel, refresh, fail."""
 import json
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,8 +8,9 @@ from django.contrib import admin, messages
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
+from config.admin_code import code_html
 from config.api.exceptions import ApplicationError
 from farm import hosts
 from farm.backends import BackendError
@@ -33,20 +35,48 @@ class HasErrorFilter(admin.SimpleListFilter):
         return queryset
 
 
+# What remotion/src/compile.ts appends to a code error.
+CODE_LOCATION = re.compile(r"\(line (\d+), column (\d+)\)$")
+TIMESTAMP_FIELDS = ("created_at", "claimed_at", "started_at", "last_polled_at", "deadline_at", "completed_at")
+
+
+def to_the_second(value):
+    """Admin's default format shows minutes only; a render's steps are seconds apart."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S %Z") if value else "-"
+
+
+def timestamp_display(field):
+    """A read-only column showing `field` to the second."""
+    name = field.replace("_", " ")
+    def show(self, obj):
+        return to_the_second(getattr(obj, field))
+
+    return admin.display(description=name, ordering=field)(show)
+
+
+class ReadOnlyPageMixin:
+    """Pages that only show a record: no Save buttons (actions change renders, not forms)."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        no_save = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **no_save})
+
+
 class RenderEventInline(admin.TabularInline):
     model = RenderEvent
     extra = 0
     can_delete = False
-    fields = ("created_at", "kind", "message")
+    fields = ("at", "kind", "message")
     readonly_fields = fields
     ordering = ("created_at", "id")
+    at = timestamp_display("created_at")
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Render)
-class RenderAdmin(admin.ModelAdmin):
+class RenderAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "kind",
@@ -60,7 +90,7 @@ class RenderAdmin(admin.ModelAdmin):
         "render_seconds",
         "lambda_invocations",
         "error_code",
-        "created_at",
+        "requested_at",
     )
     list_filter = ("status", "kind", "backend", "host", HasErrorFilter, "created_at")
     date_hierarchy = "created_at"
@@ -77,6 +107,8 @@ class RenderAdmin(admin.ModelAdmin):
                 "fields": (
                     "error_code",
                     "error_message",
+                    "error_source_line",
+                    "renderer_output_block",
                     "output_bucket",
                     "output_key",
                     "output_size",
@@ -91,6 +123,7 @@ class RenderAdmin(admin.ModelAdmin):
                     "backend",
                     "host",
                     "restart_count",
+                    "lost_host_name",
                     "farm_render_id",
                     "farm_bucket",
                     "start_attempt",
@@ -104,13 +137,27 @@ class RenderAdmin(admin.ModelAdmin):
         ),
         (
             "Snapshot",
-            {"fields": ("composition_id", "width", "height", "fps", "duration_in_frames", "input_props_pretty")},
+            {
+                "fields": (
+                    "composition_id",
+                    "width",
+                    "height",
+                    "fps",
+                    "duration_in_frames",
+                    "snapshot_code",
+                    "input_props_pretty",
+                )
+            },
         ),
-        (
-            "Timeline",
-            {"fields": ("created_at", "claimed_at", "started_at", "last_polled_at", "deadline_at", "completed_at")},
-        ),
+        ("Timeline", {"fields": tuple(f"{field}_display" for field in TIMESTAMP_FIELDS)}),
     )
+    requested_at = timestamp_display("created_at")
+    created_at_display = timestamp_display("created_at")
+    claimed_at_display = timestamp_display("claimed_at")
+    started_at_display = timestamp_display("started_at")
+    last_polled_at_display = timestamp_display("last_polled_at")
+    deadline_at_display = timestamp_display("deadline_at")
+    completed_at_display = timestamp_display("completed_at")
 
     def get_readonly_fields(self, request, obj=None):
         # The row is the record of what the farm was asked to do: staff act on it only
@@ -150,11 +197,42 @@ class RenderAdmin(admin.ModelAdmin):
         elapsed = getattr(render, "_render_seconds", None)
         return f"{elapsed.total_seconds():.1f} s" if elapsed is not None else "-"
 
-    @admin.display(description="input props")
+    @admin.display(description="failing line of the code")
+    def error_source_line(self, render):
+        """The line the code error names ("... (line 2, column 21)"), read from the snapshot."""
+        match = CODE_LOCATION.search(render.error_message)
+        code = render.input_props.get("code") if match else None
+        lines = code.splitlines() if code else []
+        number = int(match[1]) if match else 0
+        if not 0 < number <= len(lines):
+            return "-"
+        return format_html("line {}, column {}:{}", number, match[2], code_html(lines[number - 1]))
+
+    @admin.display(description="renderer output (end)")
+    def renderer_output_block(self, render):
+        return code_html(render.renderer_output) if render.renderer_output else "-"
+
+    @admin.display(description="code")
+    def snapshot_code(self, render):
+        """The code rendered, as code: the clip's, or each scene's under its number."""
+        props = render.input_props
+        if "scenes" not in props:
+            return code_html(props.get("code", ""))
+        scenes = enumerate(props["scenes"], start=1)
+        blocks = ((number, code_html(scene.get("code", ""))) for number, scene in scenes)
+        return format_html_join("", "<p>Scene {}</p>{}", blocks)
+
+    @admin.display(description="input props (code above)")
     def input_props_pretty(self, render):
+        props = dict(render.input_props)
+        if "code" in props:
+            props["code"] = "(above)"
+        if "scenes" in props:
+            scenes = enumerate(props["scenes"], start=1)
+            props["scenes"] = [{**scene, "code": f"(scene {number} above)"} for number, scene in scenes]
         return format_html(
             '<pre style="white-space: pre-wrap; max-height: 30em; overflow: auto">{}</pre>',
-            json.dumps(render.input_props, indent=2),
+            json.dumps(props, indent=2),
         )
 
     @admin.action(description="Retry selected renders (new render, quota applies)")
@@ -193,12 +271,14 @@ class RenderAdmin(admin.ModelAdmin):
 
 
 @admin.register(RenderHost)
-class RenderHostAdmin(admin.ModelAdmin):
+class RenderHostAdmin(ReadOnlyPageMixin, admin.ModelAdmin):
     """The machines running local renders; rows appear when a worker starts on one."""
 
-    list_display = ("name", "slots", "live_renders", "last_heartbeat_at", "alive", "started_at")
+    list_display = ("name", "slots", "live_renders", "heartbeat", "alive", "since")
     search_fields = ("name",)
-    readonly_fields = ("name", "slots", "boot_id", "started_at", "last_heartbeat_at")
+    readonly_fields = ("name", "slots", "boot_id", "since", "heartbeat")
+    heartbeat = timestamp_display("last_heartbeat_at")
+    since = timestamp_display("started_at")
 
     def has_add_permission(self, request):
         return False

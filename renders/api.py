@@ -7,11 +7,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clips.code_validation import PROBLEM_CODES
 from clips.models import Clip
-from config.api.bounds import parse_id
+from config.api.bounds import ID_MAX, parse_id
 from config.api.exceptions import ApplicationError
+from config.api.schema import ErrorResponse
+from config.api.strict import StrictJSONTypesMixin
 from generations.models import Generation
 from movies.models import Movie
+from renders.lifecycle.webhooks import webhook_receive
 from renders.models import Render
 from renders.outputs.downloads import render_download_response
 from renders.requests import services
@@ -23,13 +27,12 @@ from renders.requests.throttle import render_burst_check
 from renders.usage.totals import period_parse, usage_for
 
 
-from renders.lifecycle.webhooks import webhook_receive
-
-
 class RenderSerializer(serializers.ModelSerializer):
     error = serializers.CharField(source="error_message", read_only=True)
     target_deleted = serializers.BooleanField(read_only=True)
     download_url = serializers.SerializerMethodField()
+    attempt = serializers.IntegerField(read_only=True, help_text="1, then +1 each time a lost host's render restarts")
+    restart_note = serializers.CharField(read_only=True, help_text="why this is not the first attempt; \"\" if it is")
 
     class Meta:
         model = Render
@@ -38,6 +41,8 @@ class RenderSerializer(serializers.ModelSerializer):
             "kind",
             "status",
             "progress",
+            "attempt",
+            "restart_note",
             "error_code",
             "error",
             "output_size",
@@ -66,7 +71,7 @@ class RenderSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class RenderRequestSerializer(serializers.Serializer):
+class RenderRequestSerializer(StrictJSONTypesMixin, serializers.Serializer):
     """Optional output size; without it clips and movies render at 1920x1080 and
     generations at their aspect ratio's size."""
 
@@ -100,13 +105,35 @@ class QuotaSerializer(serializers.Serializer):
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     IDEMPOTENCY_HEADER,
-    str,
+    # Printable ASCII, no surrounding spaces: what renders.idempotency.request_key_from accepts.
+    {"type": "string", "pattern": r"^[!-~]([ -~]{0,253}[!-~])?$"},
     OpenApiParameter.HEADER,
     description="Up to 255 printable characters. Repeating a request with the same key within 24 hours "
     "answers 200 with the render the first one created (no second charge); the same key with another "
     "request is 409 idempotency_key_reused.",
 )
-RENDER_CREATED_RESPONSES = {202: RenderSerializer, 200: OpenApiResponse(RenderSerializer, "a repeated request")}
+RENDER_CREATED_RESPONSES = {
+    202: RenderSerializer,
+    200: OpenApiResponse(RenderSerializer, "a repeated request"),
+    409: ErrorResponse("idempotency_key_reused"),
+    429: ErrorResponse("quota_exceeded", "rate_limited"),
+    503: ErrorResponse("render_service_not_configured"),
+}
+# What the snapshot refuses (renders/snapshots.py), the code check included.
+SNAPSHOT_ERRORS = (
+    *PROBLEM_CODES,
+    "empty_code",
+    "generation_not_ready",
+    "no_valid_scenes",
+    "too_many_scenes",
+    "clip_too_long",
+    "movie_too_long",
+    "invalid_resolution",
+    "resolution_too_large",
+    "idempotency_key_invalid",
+)
+TARGET_ID = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
+DATE_OR_TIME = {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}
 
 
 def _render_created(request, create):
@@ -126,7 +153,9 @@ class RenderStartView(APIView):
     kind = None
 
     @extend_schema(
-        request=RenderRequestSerializer, parameters=[IDEMPOTENCY_PARAMETER], responses=RENDER_CREATED_RESPONSES
+        request=RenderRequestSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={**RENDER_CREATED_RESPONSES, 400: ErrorResponse(*SNAPSHOT_ERRORS)},
     )
     def post(self, request, pk):
         target = get_object_or_404(self.model, pk=pk, owner=request.user)
@@ -148,11 +177,12 @@ class RenderListView(generics.ListAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("movie", int, description="only renders of this movie"),
-            OpenApiParameter("clip", int, description="only renders of this clip"),
-            OpenApiParameter("generation", int, description="only renders of this generation"),
+            OpenApiParameter("movie", TARGET_ID, description="only renders of this movie"),
+            OpenApiParameter("clip", TARGET_ID, description="only renders of this clip"),
+            OpenApiParameter("generation", TARGET_ID, description="only renders of this generation"),
             OpenApiParameter("status", str, enum=Render.Status.values),
-        ]
+        ],
+        responses={200: RenderSerializer(many=True), 400: ErrorResponse("invalid_filter")},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -193,7 +223,15 @@ class RenderActionView(APIView):
 
 
 class RenderRetryView(RenderActionView):
-    @extend_schema(request=None, parameters=[IDEMPOTENCY_PARAMETER], responses=RENDER_CREATED_RESPONSES)
+    @extend_schema(
+        request=None,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            **RENDER_CREATED_RESPONSES,
+            400: ErrorResponse(*SNAPSHOT_ERRORS),
+            409: ErrorResponse("render_not_retryable", "render_retry_would_repeat", "idempotency_key_reused"),
+        },
+    )
     def post(self, request, pk):
         render = self.get_render(request, pk)
 
@@ -205,7 +243,9 @@ class RenderRetryView(RenderActionView):
 
 
 class RenderCancelView(RenderActionView):
-    @extend_schema(request=None, responses={200: RenderSerializer})
+    @extend_schema(
+        request=None, responses={200: RenderSerializer, 409: ErrorResponse("render_not_cancellable")}
+    )
     def post(self, request, pk):
         render = services.render_cancel(render=self.get_render(request, pk))
         return Response(RenderSerializer(render, context={"request": request}).data)
@@ -216,7 +256,9 @@ class RenderDownloadView(RenderActionView):
         responses={
             (200, "video/mp4"): OpenApiTypes.BINARY,
             302: OpenApiResponse(description="Redirect to a freshly signed URL"),
-            409: OpenApiResponse(description="The render is not complete"),
+            409: ErrorResponse("render_not_complete"),
+            410: ErrorResponse("output_expired", "output_missing"),
+            416: OpenApiResponse(description="The Range header asks for bytes past the end of the video"),
         }
     )
     def get(self, request, pk):
@@ -226,10 +268,17 @@ class RenderDownloadView(RenderActionView):
 class UsageView(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", str, description="ISO date or date-time; default: start of this month (UTC)"),
-            OpenApiParameter("to", str, description="ISO date (inclusive) or date-time (exclusive); default: now"),
+            OpenApiParameter(
+                "from", DATE_OR_TIME, description="ISO date or date-time; default: start of this month (UTC)"
+            ),
+            OpenApiParameter(
+                "to", DATE_OR_TIME, description="ISO date (inclusive) or date-time (exclusive); default: now"
+            ),
         ],
-        responses=UsageSerializer,
+        responses={
+            200: UsageSerializer,
+            400: ErrorResponse("invalid_date", "invalid_period", "period_too_long"),
+        },
     )
     def get(self, request):
         period = period_parse(request.query_params.get("from"), request.query_params.get("to"))

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Render(models.Model):
@@ -62,6 +63,8 @@ class Render(models.Model):
     output_size = models.BigIntegerField(null=True, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
+    # The end of the renderer's own output when it failed (farm RenderProgress.renderer_output).
+    renderer_output = models.TextField(blank=True)
     estimated_cost = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
     cost_currency = models.CharField(max_length=8, blank=True)
     poll_count = models.PositiveIntegerField(default=0)
@@ -84,6 +87,8 @@ class Render(models.Model):
         "renders.RenderHost", null=True, blank=True, on_delete=models.PROTECT, related_name="renders"
     )
     restart_count = models.PositiveSmallIntegerField(default=0)
+    # The host lost while it had this render (the latest one), for the restart's note.
+    lost_host_name = models.CharField(max_length=63, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -129,6 +134,22 @@ class Render(models.Model):
     @property
     def is_final(self):
         return self.status in self.FINAL_STATUSES
+
+    @property
+    def attempt(self):
+        """1 for the first run; each hand-back after a lost host starts a new attempt (from
+        frame 0, progress from 0)."""
+        return self.restart_count + 1
+
+    @property
+    def restart_note(self):
+        """What editors and clients read about a restart ("" for a first attempt)."""
+        if not self.restart_count:
+            return ""
+        lost = self.lost_host_name or "its render host"
+        if self.host_id is None:
+            return f"Attempt {self.attempt}: {lost} was lost; restarting on another render host."
+        return f"Attempt {self.attempt}: restarted on {self.host.name} after {lost} was lost."
 
     @property
     def target(self):
@@ -215,6 +236,40 @@ class RenderHost(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RenderCharge(models.Model):
+    """The accounting line of one render: written with the render in the transaction that
+    charges the quota, settled when the render ends, and kept when the render is deleted.
+
+    Quota and usage count these lines, never the renders, so deleting a render (its video,
+    work files and history) cannot hand back its quota slot or erase its cost.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="render_charges"
+    )
+    render = models.OneToOneField(
+        Render, null=True, blank=True, on_delete=models.SET_NULL, related_name="charge"
+    )
+    kind = models.CharField(max_length=16, choices=Render.Kind.choices)
+    # The render's request time: the quota's window and the usage period are judged by it.
+    created_at = models.DateTimeField(default=timezone.now)
+    # Counts against the hourly quota; cleared when the render's own code failed it
+    # before the farm spent anything (renders.lifecycle.charges.UNCHARGED_ERRORS).
+    quota_counted = models.BooleanField(default=True)
+    complete = models.BooleanField(default=False)
+    # Seconds of video asked for; usage adds them up for complete renders only.
+    video_seconds = models.FloatField()
+    estimated_cost = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    cost_currency = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "created_at"], name="render_charge_owner_time")]
+
+    def __str__(self):
+        return f"Charge of render {self.render_id} ({self.kind})"
 
 
 class RenderUsage(User):

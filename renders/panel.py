@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils.timesince import timeuntil
 
 from config.api.exceptions import ApplicationError
+from renders.lifecycle.charges import UNCHARGED_ERRORS
 from renders.models import Render
-from renders.requests.quota import UNCHARGED_ERRORS, quota_exceeded_message, quota_status
+from renders.requests.quota import quota_exceeded_message, quota_status
 from renders.requests.selectors import render_latest_for
 from renders.requests.services import render_retry_check, render_service_check
 from renders.requests.snapshots import snapshot_for, snapshot_recheck

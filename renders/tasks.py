@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from config import metrics
 from farm.backends import FatalBackendError, StartedRender, TransientBackendError, get_backend
-from renders.lifecycle import batch_polls, routing, starts, sweep, transitions
+from renders.lifecycle import batch_polls, host_recovery, routing, starts, sweep, transitions
 from renders.lifecycle.transitions import DATABASE_ERRORS, Next
 from renders.models import Render
 from renders.outputs import retention
@@ -112,6 +112,13 @@ def sweep_renders():
         _schedule(render_id, step)
     for render_id in result.to_resolve:
         resolve_start_render.delay(render_id)
+
+
+def lost_hosts_restart():
+    """Run by every render host's heartbeat thread (config/celery.py), not a task: the
+    renders of hosts counted lost go back to pending and are started again at once."""
+    for render_id in host_recovery.lost_hosts_hand_back(timezone.now()):
+        start_render.delay(render_id)
 
 
 # Runs after the row was deleted or marked expired (queued on commit): storage trouble

@@ -5,6 +5,7 @@ from django.utils import timezone
 from clips.models import Clip
 from generations.models import Generation
 from movies.models import Movie
+from renders.lifecycle.charges import charge_record
 from renders.models import Render, RenderHost
 
 # A tiny valid composition: renders fast and exercises the remotion import path.
@@ -85,6 +86,7 @@ class RenderFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Render
+        skip_postgeneration_save = True
 
     clip = factory.SubFactory(ClipFactory)
     owner = factory.LazyAttribute(lambda render: render.clip.owner)
@@ -104,6 +106,12 @@ class RenderFactory(factory.django.DjangoModelFactory):
             "height": render.height,
         }
     )
+
+    @factory.post_generation
+    def charge(render, create, extracted, **kwargs):
+        """Its ledger line, as the request service writes it, settled to the render's state."""
+        if create:
+            charge_record(render)
 
 
 class RenderHostFactory(factory.django.DjangoModelFactory):

@@ -83,6 +83,12 @@ class RenderProgress:
     estimated_cost: Decimal | None = None
     cost_currency: str = ""
     invocations: int = 0  # billed function invocations it took to find this out
+    # With fatal_error: the end of the renderer's own output (its log: Node's stderr and
+    # stdout, stacks included), for staff; at most RENDERER_OUTPUT_MAX characters.
+    renderer_output: str = ""
+
+
+RENDERER_OUTPUT_MAX = 16 * 1024
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from farm import webhook_contract
 from farm.backends import lambda_clients, lambda_errors, lambda_progress_reads
 from farm.backends.base import (
     ASSET_HOSTS_VARIABLE,
+    RENDERER_OUTPUT_MAX,
     BackendNotConfigured,
     CancelOutcome,
     OutputLocation,
@@ -294,7 +295,18 @@ def _render_progress(status, invocations=0):
         estimated_cost=_cost(accrued),
         cost_currency=costs.get("currency") or "",
         invocations=invocations,
+        renderer_output=_error_stacks(status) if fatal_error else "",
     )
+
+
+def _error_stacks(status):
+    """Every error Remotion reported with its stack (chunk, frame, attempt), newest last."""
+    lines = [
+        f"[chunk {e.get('chunk')}, frame {e.get('frame')}, attempt {e.get('attempt')}] "
+        f"{e.get('stack') or e.get('message')}"
+        for e in status.get("errors") or []
+    ]
+    return "\n".join(lines)[-RENDERER_OUTPUT_MAX:]
 
 
 def _cost(amount):

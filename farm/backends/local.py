@@ -21,6 +21,7 @@ from django.conf import settings
 
 from farm.backends import local_process, output_storage, sandbox
 from farm.backends.base import (
+    RENDERER_OUTPUT_MAX,
     BackendNotConfigured,
     CancelOutcome,
     FatalBackendError,
@@ -37,7 +38,7 @@ DEFAULT_BROWSER = "/usr/bin/chromium-headless-shell"
 # How long a cancelled render may take to close its browser before it is killed.
 CANCEL_GRACE_SECONDS = 5.0
 # Enough of the log's end to hold Node's last error and its stack.
-LOG_TAIL_BYTES = 16 * 1024
+LOG_TAIL_BYTES = RENDERER_OUTPUT_MAX
 # The render script fails a silent page itself after RENDER_STALL_TIMEOUT_SECONDS; this
 # much later the poll assumes Node itself is stuck and kills the whole render.
 STALL_GRACE_SECONDS = 30
@@ -98,6 +99,7 @@ class LocalBackend(RenderBackend):
                     fraction=state.get("progress", 0.0),
                     fatal_error=f"The render stopped responding: no progress for "
                     f"{settings.RENDER_STALL_TIMEOUT_SECONDS + STALL_GRACE_SECONDS} s; it was stopped.",
+                    renderer_output=_log_tail(paths.log),
                 )
             return RenderProgress(fraction=state.get("progress", 0.0))
         # It may have written its final state just before exiting.
@@ -109,6 +111,7 @@ class LocalBackend(RenderBackend):
         return RenderProgress(
             fraction=state.get("progress", 0.0),
             fatal_error=f"The render process stopped without finishing: {_last_error_line(paths.log)}",
+            renderer_output=_log_tail(paths.log),
         )
 
     def cancel(self, render):
@@ -253,6 +256,7 @@ def _outcome(render, state):
         fraction=state.get("progress", 0.0),
         fatal_error=message,
         error_code=failure_code(message, state.get("renderedFrames")),
+        renderer_output=_log_tail(_Paths(render).log),
     )
 
 
@@ -299,13 +303,17 @@ def _pid(render):
     return int(pid)
 
 
-def _last_error_line(log_path):
+def _log_tail(log_path):
     try:
         with open(log_path, "rb") as log:
             log.seek(max(0, log.seek(0, os.SEEK_END) - LOG_TAIL_BYTES))
-            lines = [line.strip() for line in log.read().decode(errors="replace").splitlines() if line.strip()]
+            return log.read().decode(errors="replace")
     except OSError:
-        lines = []
+        return ""
+
+
+def _last_error_line(log_path):
+    lines = [line.strip() for line in _log_tail(log_path).splitlines() if line.strip()]
     errors = [line for line in lines if "error" in line.lower()]
     return (errors or lines or ["it wrote nothing to its log."])[-1]
 

@@ -41,6 +41,10 @@ const fail = (err) => {
   // Errors from the page arrive as "Error: <message>"; keep only the code's own words.
   const message = explainCrash(((err && err.message) || String(err)).replace(/^Error: /, ''));
   console.error(`Render failed: ${message}`);
+  // The whole stack goes to the log only: staff read it in the admin (renderer output).
+  if (err && err.stack) {
+    console.error(err.stack);
+  }
   end({stage: 'error', error: message}, 1);
 };
 

@@ -20,6 +20,15 @@ const requireAllowed = (name: string): unknown => {
 // charged against the quota and is not offered a retry.
 export const CODE_ERROR_PREFIX = 'Code error: ';
 
+// Where in the clip's code it threw, from the stack of code run by `new Function` (whose
+// body starts two lines down; sucrase keeps the code's line numbers): " (line 2, column
+// 20)", or "" when the error did not come from the code's own lines.
+const codeLocation = (err: unknown): string => {
+  const match = err instanceof Error && err.stack ? /<anonymous>:(\d+):(\d+)/.exec(err.stack) : null;
+  const line = match ? Number(match[1]) - 2 : 0;
+  return line > 0 ? ` (line ${line}, column ${match![2]})` : '';
+};
+
 const evaluate = (code: string): CodeComponent => {
   const js = transform(code, {
     transforms: ['jsx', 'typescript', 'imports'],
@@ -58,7 +67,7 @@ export const compileComponent = (code: string): CodeComponent => {
   try {
     component = evaluate(code);
   } catch (err) {
-    throw new Error(CODE_ERROR_PREFIX + (err instanceof Error ? err.message : String(err)));
+    throw new Error(CODE_ERROR_PREFIX + (err instanceof Error ? err.message : String(err)) + codeLocation(err));
   }
   cache.set(code, component);
   return component;

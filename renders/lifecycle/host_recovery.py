@@ -1,9 +1,10 @@
 """When a render host is lost.
 
-Lost: no heartbeat for RENDER_HOST_LOST_AFTER_SECONDS. The sweep hands its live renders
-back to pending so another host renders them, up to RENDER_MAX_RESTARTS times per render.
-When the host comes back, its worker stops the processes of the renders it lost before it
-takes work (farm/host_worker.py), so a host cut off for a while never renders in duplicate.
+Lost: no heartbeat for RENDER_HOST_LOST_AFTER_SECONDS. The other hosts' heartbeats (and
+the sweep, as a backstop) hand its live renders back to pending so another host renders
+them as a new attempt, up to RENDER_MAX_RESTARTS times per render. When the host comes
+back, its worker stops the processes of the renders it lost before it takes work
+(farm/host_worker.py), so a host cut off for a while never renders in duplicate.
 """
 from datetime import timedelta
 
@@ -43,6 +44,9 @@ def lost_hosts_hand_back(now):
             poll_seq=F("poll_seq") + 1,
             started_at=None,
             deadline_at=None,
+            # A new attempt renders from frame 0: its progress starts again, visibly.
+            progress=0,
+            lost_host_name=host.name,
             restart_count=F("restart_count") + 1,
             last_polled_at=now,
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -25,6 +25,7 @@ from farm import hosts
 from farm.backends import BackendError, FatalBackendError, TransientBackendError, get_backend
 from renders.lifecycle import routing
 from renders.lifecycle.history import render_event_record
+from renders.lifecycle.charges import charge_settle_complete, charge_settle_failed
 from renders.models import Render, RenderEvent
 
 logger = logging.getLogger(__name__)
@@ -149,7 +150,8 @@ def _heartbeat(answer):
 def render_progress_apply(render, progress):
     """Act on the farm's answer (its progress already stored); True while still running."""
     if progress.fatal_error:
-        render_fail(render.pk, progress.error_code, progress.fatal_error)
+        output = progress.renderer_output
+        render_fail(render.pk, progress.error_code, progress.fatal_error, renderer_output=output)
         return False
     if progress.done:
         render_complete(render.pk, progress)
@@ -174,17 +176,22 @@ def render_transient_note(render, exc):
 def render_complete(render_id, progress):
     """The farm finished it (from a poll or a webhook): store the output and its cost."""
     now = timezone.now()
-    updated = Render.objects.filter(pk=render_id, status=Render.Status.RENDERING).update(
-        status=Render.Status.COMPLETE,
-        progress=100,
-        completed_at=now,
-        last_polled_at=now,
-        output_bucket=progress.output_bucket,
-        output_key=progress.output_key,
-        output_size=progress.output_size,
-        estimated_cost=progress.estimated_cost,
-        cost_currency=progress.cost_currency,
-    )
+    with transaction.atomic():
+        updated = Render.objects.filter(pk=render_id, status=Render.Status.RENDERING).update(
+            status=Render.Status.COMPLETE,
+            progress=100,
+            completed_at=now,
+            last_polled_at=now,
+            output_bucket=progress.output_bucket,
+            output_key=progress.output_key,
+            output_size=progress.output_size,
+            estimated_cost=progress.estimated_cost,
+            cost_currency=progress.cost_currency,
+        )
+        if updated:
+            charge_settle_complete(
+                render_id, estimated_cost=progress.estimated_cost, cost_currency=progress.cost_currency
+            )
     if updated:
         size = "size pending" if progress.output_size is None else f"{progress.output_size} bytes"
         render_event_record(render_id, RenderEvent.Kind.COMPLETED, f"Output {size}")
@@ -200,11 +207,19 @@ def render_fill_output_size(render_id):
     Render.objects.filter(pk=render_id, output_size__isnull=True).update(output_size=size)
 
 
-def render_fail(render_id, code, message):
+def render_fail(render_id, code, message, *, renderer_output=""):
     now = timezone.now()
-    updated = Render.objects.filter(pk=render_id, status__in=Render.LIVE_STATUSES).update(
-        status=Render.Status.FAILED, error_code=code, error_message=message, completed_at=now, last_polled_at=now
-    )
+    with transaction.atomic():
+        updated = Render.objects.filter(pk=render_id, status__in=Render.LIVE_STATUSES).update(
+            status=Render.Status.FAILED,
+            error_code=code,
+            error_message=message,
+            renderer_output=renderer_output,
+            completed_at=now,
+            last_polled_at=now,
+        )
+        if updated:
+            charge_settle_failed(render_id, code)
     if updated:
         render_event_record(render_id, RenderEvent.Kind.FAILED, f"{code}: {message}")
     return bool(updated)

@@ -1,11 +1,13 @@
 """Renders per user per rolling hour.
 
-The count is taken from the Render table itself, under a lock on the user's row, so
-concurrent requests from one user serialise and exactly `limit` of them get through.
-A request rejected for any reason never creates a row, so it costs nothing. Not counted
-either: renders requested without the quota (`charged=False`, e.g. `render --skip-quota`)
-and renders that failed before their first frame because of their code (UNCHARGED_ERRORS):
-the code's fault, no farm time spent, and the editor needs the render to fix it.
+The count is taken from the render ledger (RenderCharge, renders/lifecycle/charges.py),
+whose lines outlive deleted renders, under a lock on the user's row, so concurrent
+requests from one user serialise and exactly `limit` of them get through. A request
+rejected for any reason never creates a line, so it costs nothing. Not counted either:
+renders requested without the quota (`charged=False`, e.g. `render --skip-quota`) and
+renders that failed before their first frame because of their code (UNCHARGED_ERRORS in
+renders/lifecycle/charges.py): the code's fault, no farm time spent, and the editor needs
+the render to fix it.
 """
 import math
 from dataclasses import dataclass
@@ -16,11 +18,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from config.api.exceptions import ApplicationError
-from farm.backends.base import CODE_ERROR
-from renders.models import Render
+from renders.models import RenderCharge
 
 WINDOW = timedelta(hours=1)
-UNCHARGED_ERRORS = (CODE_ERROR,)
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,7 @@ class QuotaStatus:
 
 def quota_status(user, now=None):
     now = now or timezone.now()
-    in_window = Render.objects.filter(owner=user, charged=True, created_at__gt=now - WINDOW).exclude(
-        status=Render.Status.FAILED, error_code__in=UNCHARGED_ERRORS
-    )
+    in_window = RenderCharge.objects.filter(owner=user, quota_counted=True, created_at__gt=now - WINDOW)
     used = in_window.count()
     oldest = in_window.order_by("created_at").values_list("created_at", flat=True).first()
     return QuotaStatus(
@@ -55,8 +53,8 @@ def quota_exceeded_message(limit):
 def quota_reserve(user):
     """Lock the user's quota for the current transaction and refuse if it is spent.
 
-    Must run inside transaction.atomic(); the caller creates the Render row in the same
-    transaction, which is what consumes the quota.
+    Must run inside transaction.atomic(); the caller writes the render's charge in the
+    same transaction, which is what consumes the quota.
     """
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     now = timezone.now()

@@ -8,7 +8,7 @@ def renders_for_owner(user):
 def renders_for_api(user):
     """What the API shows of a user's renders: the snapshot (input props, up to tens of
     kilobytes each) stays in the database; the API never outputs it."""
-    return renders_for_owner(user).defer("input_props")
+    return renders_for_owner(user).select_related("host").defer("input_props")
 
 
 def render_latest_for(target_field, target):

@@ -8,11 +8,12 @@ from django.utils import timezone
 from config.api.exceptions import ApplicationError, ConflictError
 from farm import hosts
 from farm.backends import BackendError, BackendNotConfigured, get_backend
+from renders.lifecycle.charges import UNCHARGED_ERRORS, charge_record
 from renders.lifecycle.history import render_event_record
 from renders.models import Render, RenderEvent
 from renders.outputs.retention import OUTPUT_FIELDS, render_output_of
 from renders.requests import snapshots
-from renders.requests.quota import UNCHARGED_ERRORS, quota_reserve
+from renders.requests.quota import quota_reserve
 
 logger = logging.getLogger(__name__)
 # Queued by name: the Celery tasks (renders/tasks.py) sit above the services and call them.
@@ -99,6 +100,8 @@ def render_cancel(*, render):
 def render_delete(*, render):
     """Delete the render's row (and history), then its output on the farm's storage.
 
+    Its RenderCharge stays: what the render cost and took from the quota is not undone.
+
     A live render is cancelled first, so no farm work runs on for a row that is gone.
     Storage is touched only once the deletion committed.
     """
@@ -167,6 +170,7 @@ def _render_create(
             **{kind: target},
             **snapshot,
         )
+        charge_record(render)
         if claimed_key is not None:
             request_key.bind(claimed_key, render)
         render_event_record(render.pk, RenderEvent.Kind.REQUESTED, message)

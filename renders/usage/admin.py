@@ -54,7 +54,8 @@ class PeriodFilter(admin.ListFilter):
     def _period(self, request):
         if self.custom:
             try:
-                return period_parse(self.used_parameters.get("from"), self.used_parameters.get("to"))
+                chosen = self.used_parameters
+                return period_parse(chosen.get("from") or None, chosen.get("to") or None)
             except ApplicationError as exc:
                 messages.error(request, f"{exc.detail} Showing {self.presets[self.default][0].lower()} instead.")
                 self.custom = False
@@ -77,13 +78,15 @@ class PeriodFilter(admin.ListFilter):
             }
 
     def queryset(self, request, queryset):
-        within = Q(renders__created_at__gte=self.period.start, renders__created_at__lt=self.period.end)
-        billed = within & Q(renders__estimated_cost__isnull=False)
+        lines = "render_charges__"
+        start, end = self.period.start, self.period.end
+        within = Q(**{f"{lines}created_at__gte": start, f"{lines}created_at__lt": end})
+        billed = within & Q(**{f"{lines}estimated_cost__isnull": False})
         return queryset.annotate(
-            **usage_columns("renders__", within),
-            cost=Sum("renders__estimated_cost", filter=billed),
-            currencies=Count("renders__cost_currency", filter=billed, distinct=True),
-            currency=Max("renders__cost_currency", filter=billed),
+            **usage_columns(lines, within),
+            cost=Sum(f"{lines}estimated_cost", filter=billed),
+            currencies=Count(f"{lines}cost_currency", filter=billed, distinct=True),
+            currency=Max(f"{lines}cost_currency", filter=billed),
         ).filter(render_count__gt=0)
 
 

@@ -1,20 +1,20 @@
 """What renders cost in a period: count, seconds of video, the farm's reported cost.
 
-A render counts in the period it was requested in. Seconds of video are those of
-complete renders; cost is what Remotion Lambda reported for every render it billed
-(failed ones cost too), summed per currency.
+Read from the render ledger (RenderCharge), so a deleted render still counts. A render
+counts in the period it was requested in. Seconds of video are those of complete
+renders; cost is what Remotion Lambda reported for every render it billed (failed ones
+cost too), summed per currency.
 """
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, FloatField, Q, Sum
-from django.db.models.functions import Cast
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from config.api.exceptions import ApplicationError
-from renders.models import Render
+from renders.models import RenderCharge
 
 MAX_PERIOD = timedelta(days=366)
 
@@ -36,10 +36,10 @@ class Usage:
 
 def period_parse(start_text=None, end_text=None, *, now=None):
     """?from=&to= as dates (to inclusive: the whole day) or ISO datetimes (to exclusive).
-    Defaults: from the start of the current month (UTC), to now."""
+    Defaults (None): from the start of the current month (UTC), to now; "" is no date."""
     now = now or timezone.now()
-    start = _moment("from", start_text, end_of_day=False) if start_text else _month_start(now)
-    end = _moment("to", end_text, end_of_day=True) if end_text else now
+    start = _month_start(now) if start_text is None else _moment("from", start_text, end_of_day=False)
+    end = now if end_text is None else _moment("to", end_text, end_of_day=True)
     if end <= start:
         raise ApplicationError("invalid_period", "`to` must be after `from`.")
     if end - start > MAX_PERIOD:
@@ -48,22 +48,21 @@ def period_parse(start_text=None, end_text=None, *, now=None):
 
 
 def usage_columns(prefix="", within=None):
-    """Aggregates over renders; `prefix` ("renders__") and `within` (a Q on the period)
-    let the same columns annotate users in the admin."""
-    complete = Q(**{f"{prefix}status": Render.Status.COMPLETE})
+    """Aggregates over ledger lines; `prefix` ("render_charges__") and `within` (a Q on
+    the period) let the same columns annotate users in the admin."""
+    complete = Q(**{f"{prefix}complete": True})
     if within is not None:
         complete &= within
-    frames = Cast(f"{prefix}duration_in_frames", FloatField())
     return {
         "render_count": Count(f"{prefix}id", filter=within),
         "complete_count": Count(f"{prefix}id", filter=complete),
-        "video_seconds": Sum(frames / F(f"{prefix}fps"), filter=complete),
+        "video_seconds": Sum(f"{prefix}video_seconds", filter=complete),
     }
 
 
 def usage_for(user, period):
     """Two queries whatever the number of renders: the totals, and cost per currency."""
-    renders = Render.objects.filter(owner=user, created_at__gte=period.start, created_at__lt=period.end)
+    renders = RenderCharge.objects.filter(owner=user, created_at__gte=period.start, created_at__lt=period.end)
     totals = renders.aggregate(**usage_columns())
     cost = {
         row["cost_currency"]: row["total"]

@@ -2,7 +2,8 @@
 import pytest
 from django.test import override_settings
 
-from tests.api_errors import assert_error
+from tests.api_errors import assert_error, assert_validation_error
+from tests.factories import ClipFactory
 
 LIMIT = 64 * 1024
 
@@ -69,3 +70,34 @@ def test_the_largest_64_bit_id_is_a_valid_filter_that_matches_nothing(api):
     response = api.get(f"/api/renders/?clip={2**63 - 1}")
     assert response.status_code == 200
     assert response.json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "query, code",
+    [
+        ("page=false", "invalid_page"),
+        ("page=0", "invalid_page"),
+        ("page_size=null", "invalid_page_size"),
+        ("page_size=101", "invalid_page_size"),
+    ],
+)
+def test_malformed_paging_is_a_400_not_ignored(api, query, code):
+    assert_error(api.get(f"/api/clips/?{query}"), 400, code)
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [({"name": 7}, "name"), ({"name": "M", "fps": "30"}, "fps"), ({"name": "M", "fps": True}, "fps")],
+)
+def test_json_values_of_the_wrong_type_are_refused_not_converted(api, body, field):
+    assert_validation_error(api.post("/api/movies/", body, format="json"), field)
+
+
+def test_an_empty_usage_date_is_refused(api):
+    assert_error(api.get("/api/renders/usage/?to="), 400, "invalid_date")
+
+
+def test_an_empty_form_value_is_refused_not_skipped(api, user):
+    """Forms carry only strings; an empty one is no number (DRF skipped it in a PATCH)."""
+    clip = ClipFactory(owner=user)
+    assert_validation_error(api.patch(f"/api/clips/{clip.pk}/", {"fps": ""}, format="multipart"), "fps")

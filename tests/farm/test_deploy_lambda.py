@@ -62,3 +62,43 @@ def test_the_command_prints_the_settings_from_the_cli_output(fake_npx, capsys):
     calls = Path(f"{fake_npx}.calls").read_text().splitlines()
     assert calls[0].startswith("--no-install remotion lambda functions deploy --region=us-east-1 --memory=2048")
     assert calls[1].startswith("--no-install remotion lambda sites create src/index.ts --site-name=montage")
+
+
+def test_operator_options_reach_the_cli(fake_npx, capsys, settings):
+    settings.RENDER_RETENTION_DAYS = 7
+    call_command(
+        "deploy_lambda", "--region=eu-central-1", "--memory=3008", "--disk=4096", "--timeout=240",
+        "--vpc-subnet-ids=subnet-0123456789abcdef0, subnet-0fedcba9876543210",
+        "--vpc-security-group-ids=sg-0123456789abcdef0",
+    )
+    deploy, site = Path(f"{fake_npx}.calls").read_text().splitlines()
+    assert deploy == (
+        "--no-install remotion lambda functions deploy --region=eu-central-1 --memory=3008 --disk=4096 "
+        "--timeout=240 --vpc-subnet-ids=subnet-0123456789abcdef0,subnet-0fedcba9876543210 "
+        "--vpc-security-group-ids=sg-0123456789abcdef0 --yes --quiet"
+    )
+    # Retention's deleteAfter needs the bucket's lifecycle rules, made by this flag.
+    assert site == (
+        "--no-install remotion lambda sites create src/index.ts --site-name=montage --region=eu-central-1 "
+        "--enable-folder-expiry --yes --quiet"
+    )
+    assert "every process (web, worker, polls, beat)" in capsys.readouterr().out
+
+
+def test_without_retention_the_site_gets_no_folder_expiry(fake_npx, settings):
+    settings.RENDER_RETENTION_DAYS = 0
+    call_command("deploy_lambda", "--region=us-east-1")
+    assert "--enable-folder-expiry" not in Path(f"{fake_npx}.calls").read_text()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--vpc-subnet-ids=subnet-0123456789abcdef0"],  # without security groups
+        ["--vpc-subnet-ids=vpc-0123456789abcdef0", "--vpc-security-group-ids=sg-0123456789abcdef0"],
+    ],
+)
+def test_a_half_or_malformed_vpc_config_is_refused_before_any_cli_call(fake_npx, arguments):
+    with pytest.raises((CommandError, SystemExit)):
+        call_command("deploy_lambda", "--region=us-east-1", *arguments)
+    assert not Path(f"{fake_npx}.calls").exists()

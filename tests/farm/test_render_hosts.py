@@ -16,7 +16,6 @@ import pytest
 from config.celery import app as celery_app
 from farm.backends import local_process
 from farm.hosts import host_queue
-from renders import tasks
 from renders.models import Render, RenderHost
 from tests.factories import ClipFactory, RenderFactory
 from tests.renders.celery_worker import celery_worker_process
@@ -159,10 +158,14 @@ def test_a_host_killed_mid_render_hands_its_render_to_the_other_host(cluster, ap
             local_process.kill_leftovers(Path(job))
     assert Render.objects.get(pk=render_id).status == "rendering"
 
+    # No sweep here: host b's own heartbeat hands the lost host's render back and restarts it.
     cluster("b")
-    # Beat's sweep, run here every half second until the lost host's render moves on.
-    wait_for(all_final([render_id]), timeout=90, what="the render finished on host b", every=0.5,
-             tick=tasks.sweep_renders)
+    wait_for(
+        lambda: Render.objects.filter(pk=render_id, status="rendering", host__name__startswith="host-b-").exists(),
+        timeout=30, what="the render restarted on host b",
+    )
+    assert api.get(f"/api/renders/{render_id}/").json()["restart_note"].startswith("Attempt 2: restarted on host-b-")
+    wait_for(all_final([render_id]), timeout=90, what="the render finished on host b", every=0.5)
 
     render = Render.objects.select_related("host").get(pk=render_id)
     assert (render.status, render.restart_count) == ("complete", 1)

@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from movies.models import Scene
 from renders.lifecycle import starts, transitions
 from renders.models import Render
 from renders.requests import services
-from tests.factories import ClipFactory, RenderFactory, RenderHostFactory, UserFactory
+from tests.factories import ClipFactory, MovieFactory, RenderFactory, RenderHostFactory, UserFactory
 from tests.fakes.remotion_farm import Fatal, Progress
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,45 @@ def test_refreshing_a_render_another_host_runs_says_so_instead_of_polling_it(adm
 
     assert f"Render {render.pk}: it runs on render host render-box-2, which polls it every few seconds." in page
     assert Render.objects.get(pk=render.pk).poll_count == 0
+
+
+def test_the_render_page_shows_code_as_code_times_to_the_second_and_no_save_button(admin_client):
+    render = new_render()
+    Render.objects.filter(pk=render.pk).update(created_at=timezone.now().replace(hour=9, minute=5, second=42))
+    page = admin_client.get(reverse("admin:renders_render_change", args=[render.pk])).content.decode()
+
+    assert 'name="_save"' not in page and 'name="_continue"' not in page
+    assert "09:05:42" in page
+    code_line = render.clip.code.splitlines()[0]
+    assert code_line.replace("'", "&#x27;") in page  # the code itself, HTML-escaped, not a JSON string
+    assert "&quot;code&quot;: &quot;(above)&quot;" in page
+
+
+def test_a_movie_renders_scenes_show_each_scenes_code(admin_client):
+    owner = UserFactory()
+    movie = MovieFactory(owner=owner)
+    for position in range(2):
+        clip = ClipFactory(owner=owner, name=f"S{position}")
+        Scene.objects.create(movie=movie, clip=clip, position=position)
+    render = services.render_request(user=owner, kind="movie", target=movie, size=(320, 180))
+    page = admin_client.get(reverse("admin:renders_render_change", args=[render.pk])).content.decode()
+    assert "<p>Scene 1</p><pre" in page and "<p>Scene 2</p><pre" in page
+
+
+def test_the_host_page_is_read_only_to_the_second(admin_client):
+    host = RenderHostFactory(last_heartbeat_at=timezone.now().replace(hour=9, minute=5, second=7))
+    page = admin_client.get(reverse("admin:renders_renderhost_change", args=[host.pk])).content.decode()
+    assert 'name="_save"' not in page and "09:05:07" in page
+
+
+def test_a_code_failure_shows_the_failing_line_and_the_renderers_output(admin_client):
+    render = RenderFactory(
+        clip=ClipFactory(code="const a = 1;\nconst size = config.size;\nexport default () => null;\n"),
+        status="failed",
+        error_code="code_error",
+        error_message="Code error: config is not defined (line 2, column 14)",
+        renderer_output="Render failed: Code error: config is not defined\n    at compileWhenRendering (bundle.js:1:2)",
+    )
+    page = admin_client.get(reverse("admin:renders_render_change", args=[render.pk])).content.decode()
+    assert "line 2, column 14:" in page and "const size = config.size;</pre>" in page
+    assert "at compileWhenRendering (bundle.js:1:2)" in page

@@ -109,6 +109,9 @@ def test_code_that_throws_while_its_module_is_evaluated_fails_as_code_error_and_
     assert render.error_message.startswith("Code error: ") and "size" in render.error_message
     assert not output_of(render)
     assert quota_status(user).used == 0
+    # Where in the code it threw, for everyone; the renderer's own output, stack included, for staff.
+    assert render.error_message.endswith("(line 2, column 21)")
+    assert "Render failed: Code error:" in render.renderer_output and "    at " in render.renderer_output
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renders.models import Render
-from tests.factories import ClipFactory, MovieFactory, RenderFactory
+from tests.factories import ClipFactory, MovieFactory, RenderFactory, RenderHostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +147,14 @@ def test_a_poll_after_logout_reloads_the_page_instead_of_swapping_in_the_login_f
 
     assert response.status_code == 200 and response["HX-Refresh"] == "true"
     assert response.content == b""
+
+
+def test_a_restarted_render_says_which_attempt_it_is_and_why(web, user):
+    lost, survivor = RenderHostFactory(name="host-a"), RenderHostFactory(name="host-b")
+    render = RenderFactory(
+        clip=ClipFactory(owner=user), status="rendering", progress=7, host=survivor, restart_count=1,
+        lost_host_name=lost.name,
+    )
+    html = _fragment(web, render)
+    assert "Attempt 2: restarted on host-b after host-a was lost." in html
+    assert "<strong>7%</strong>" in html

@@ -11,6 +11,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        self.stderr.write(
+            "Building the Remotion bundle renders use (a minute or two the first time; "
+            "reused until remotion/src changes)..."
+        )
         try:
             folder = build_bundle()
         except BackendError as err:

@@ -1,9 +1,12 @@
 """Deploy the Remotion Lambda function and site with the Remotion CLI pinned in remotion/.
 
-It needs AWS credentials with Remotion's policy (see README, "Deploying") and cannot run
-on an offline machine; it wraps the two documented CLI calls and reads the function name
-and serve URL from the lines that carry them (the CLI prints hints after them).
+It needs AWS credentials with Remotion's user policy and the `remotion-lambda-role` role
+(see README, "Deploying") and cannot run on an offline machine; it wraps the two documented
+CLI calls and reads the function name and serve URL from the lines that carry them (the CLI
+prints hints after them). With RENDER_RETENTION_DAYS set, the site is created with
+`--enable-folder-expiry`: the bucket's lifecycle rules that Remotion's `deleteAfter` needs.
 """
+import argparse
 import re
 import subprocess
 
@@ -24,6 +27,18 @@ def parse_serve_url(output, site_name):
     return _first_match(pattern, output, "sites create", "serve URL")
 
 
+def id_list(prefix):
+    """An argparse type: a comma-separated list of AWS ids like subnet-0abc..., as given."""
+
+    def parse(text):
+        ids = [part.strip() for part in text.split(",")]
+        if not all(re.fullmatch(rf"{prefix}-[0-9a-f]{{8,17}}", one) for one in ids):
+            raise argparse.ArgumentTypeError(f"expected comma-separated {prefix}-... ids, got {text!r}")
+        return ",".join(ids)
+
+    return parse
+
+
 def _first_match(pattern, output, command, what):
     for line in output.splitlines():
         match = pattern.search(line)
@@ -41,18 +56,33 @@ class Command(BaseCommand):
         parser.add_argument("--disk", type=int, default=2048, help="function disk in MB")
         parser.add_argument("--timeout", type=int, default=120, help="function timeout in seconds (not delayRender)")
         parser.add_argument("--site-name", default="montage", help="S3 site name; redeploying overwrites it")
+        parser.add_argument(
+            "--vpc-subnet-ids", type=id_list("subnet"), help="run the function in these VPC subnets (a,b,...)"
+        )
+        parser.add_argument(
+            "--vpc-security-group-ids", type=id_list("sg"), help="with these security groups (a,b,...)"
+        )
 
     def handle(self, *args, region, memory, disk, timeout, site_name, **options):
+        vpc_subnet_ids, vpc_security_group_ids = options["vpc_subnet_ids"], options["vpc_security_group_ids"]
         if not region:
             raise CommandError("Give --region or set REMOTION_AWS_REGION.")
+        if bool(vpc_subnet_ids) != bool(vpc_security_group_ids):
+            raise CommandError("A VPC needs both --vpc-subnet-ids and --vpc-security-group-ids.")
+        vpc = []
+        if vpc_subnet_ids:
+            vpc = [f"--vpc-subnet-ids={vpc_subnet_ids}", f"--vpc-security-group-ids={vpc_security_group_ids}"]
         function_name = parse_function_name(self._remotion(
             "lambda", "functions", "deploy",
-            f"--region={region}", f"--memory={memory}", f"--disk={disk}", f"--timeout={timeout}", "--yes", "--quiet",
+            f"--region={region}", f"--memory={memory}", f"--disk={disk}", f"--timeout={timeout}", *vpc,
+            "--yes", "--quiet",
         ))
+        expiry = ["--enable-folder-expiry"] if settings.RENDER_RETENTION_DAYS else []
         serve_url = parse_serve_url(self._remotion(
-            "lambda", "sites", "create", "src/index.ts", f"--site-name={site_name}", f"--region={region}", "--yes", "--quiet",
+            "lambda", "sites", "create", "src/index.ts", f"--site-name={site_name}", f"--region={region}",
+            *expiry, "--yes", "--quiet",
         ), site_name)
-        self.stdout.write("Deployed. Set these for the web and worker processes:")
+        self.stdout.write("Deployed. Set these for every process (web, worker, polls, beat), e.g. in .env:")
         self.stdout.write("RENDER_BACKEND=lambda")
         self.stdout.write(f"REMOTION_AWS_REGION={region}")
         self.stdout.write(f"REMOTION_LAMBDA_FUNCTION_NAME={function_name}")

@@ -7,9 +7,11 @@ from django.utils import timezone
 
 from farm.backends import local_process
 from farm.host_worker import stale_processes_stop
+from renders import tasks
 from renders.lifecycle.sweep import SweepResult, renders_sweep
 from renders.models import Render
-from tests.factories import RenderFactory, RenderHostFactory
+from tests.factories import ClipFactory, RenderFactory, RenderHostFactory
+from tests.renders.queued_tasks import drain
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +25,7 @@ def lost_host(settings):
 
 def on(host, status=Render.Status.RENDERING, **fields):
     now = timezone.now()
+    fields.setdefault("progress", 20 if status == Render.Status.RENDERING else 0)
     return RenderFactory(
         host=host, status=status, claimed_at=now, last_polled_at=now, farm_render_id="local-1-999999", **fields
     )
@@ -43,6 +46,9 @@ def test_the_renders_of_a_lost_host_go_back_to_pending_once(lost_host):
         )
         [event] = render.events.filter(kind="restarted")
         assert event.message.startswith("Render host gone lost") and "restart 1 of at most 2" in event.message
+        # A new attempt from frame 0, and saying so.
+        assert (render.progress, render.attempt, render.lost_host_name) == (0, 2, "gone")
+        assert render.restart_note == "Attempt 2: gone was lost; restarting on another render host."
     done.refresh_from_db(), alive.refresh_from_db()
     assert (done.status, done.host, alive.status) == ("complete", lost_host, "rendering")
 
@@ -91,3 +97,21 @@ def test_a_host_that_comes_back_stops_the_processes_of_renders_no_longer_its_own
     alive = local_process.marked_jobs()
     assert {str(local_dir / str(own.pk) / "job.json"), str(other_install_job)} <= alive
     assert not alive & {str(local_dir / str(r.pk) / "job.json") for r in (handed_back, cancelled)}
+
+
+def test_another_hosts_heartbeat_hands_a_lost_hosts_render_back_at_once(lost_host, api, user, settings):
+    """Not at the next minute's sweep: the next heartbeat of any live host does it."""
+    render = on(lost_host, clip=ClipFactory(owner=user))
+
+    tasks.lost_hosts_restart()
+
+    assert drain() == [("renders.tasks.start_render", [render.pk])]
+    body = api.get(f"/api/renders/{render.pk}/").json()
+    assert (body["status"], body["progress"], body["attempt"]) == ("pending", 0, 2)
+    assert body["restart_note"] == "Attempt 2: gone was lost; restarting on another render host."
+
+    survivor = RenderHostFactory(name="host-b")
+    Render.objects.filter(pk=render.pk).update(host=survivor, status="rendering", progress=5)
+    body = api.get(f"/api/renders/{render.pk}/").json()
+    assert body["restart_note"] == "Attempt 2: restarted on host-b after gone was lost."
+    assert api.get("/api/renders/?status=rendering").json()["results"][0]["attempt"] == 2

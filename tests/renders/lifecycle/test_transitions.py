@@ -184,6 +184,8 @@ def test_fatal_farm_error_fails_the_render_with_the_farms_message(fake_lambda, u
     render = poll_until_final(render.pk, fake_lambda)
     assert (render.status, render.error_code) == ("failed", "render_failed")
     assert "delayRender() timed out in chunk 3" in render.error_message
+    # Staff also get what Remotion reported with its stack.
+    assert "Error: delayRender() timed out in chunk 3\n    at renderer" in render.renderer_output
 
 
 def test_version_mismatch_at_start_fails_the_render(fake_lambda, user, clip):

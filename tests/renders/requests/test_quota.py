@@ -7,7 +7,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from config.api.exceptions import ApplicationError
-from renders.models import Render
+from renders.models import Render, RenderCharge
 from renders.requests import services
 from renders.requests.quota import quota_status
 from tests.concurrency import run_at_once
@@ -28,7 +28,8 @@ def test_the_window_rolls_renders_older_than_an_hour_stop_counting(fake_lambda, 
     assert excinfo.value.code == "quota_exceeded" and excinfo.value.status_code == 429
 
     oldest = Render.objects.order_by("created_at").first()
-    Render.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - timedelta(hours=1, seconds=1))
+    an_hour_ago = timezone.now() - timedelta(hours=1, seconds=1)
+    RenderCharge.objects.filter(render=oldest).update(created_at=an_hour_ago)
     status = quota_status(user)
     assert (status.used, status.remaining) == (4, 1)
     assert request(user, clip).pk

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renders.lifecycle import starts, transitions
-from renders.models import Render
+from renders.models import Render, RenderCharge
 from renders.requests import services
 from tests.factories import ClipFactory, RenderFactory, UserFactory
 
@@ -27,6 +27,7 @@ def billed(owner, created_at, *, frames=60, fps=30, cost="0.0100", currency="USD
         cost_currency=currency if cost is not None else "",
     )
     Render.objects.filter(pk=render.pk).update(created_at=created_at)
+    RenderCharge.objects.filter(render=render).update(created_at=created_at)
     return render
 
 
@@ -154,3 +155,44 @@ def test_the_admin_report_takes_any_date_range_and_explains_a_bad_one(admin_clie
     assert backwards.status_code == 200
     assert "`to` must be after `from`." in backwards.content.decode()
     assert ">carol<" not in backwards.content.decode()  # this month instead: nothing of hers
+
+
+def test_deleting_a_render_leaves_quota_usage_and_cost_as_they_were(fake_lambda, api, user, admin_client):
+    """Render, download, delete: the quota slot, the seconds and the cost stay spent."""
+    clip = ClipFactory(owner=user, fps=30, duration_in_frames=60)
+    created = api.post(f"/api/clips/{clip.pk}/render/", {"width": 320, "height": 180}, format="json")
+    render_id = created.json()["id"]
+    starts.render_start(render_id)
+    fake_lambda.farm.advance()
+    fake_lambda.farm.advance()
+    transitions.render_refresh(Render.objects.get(pk=render_id))
+    assert api.get(f"/api/renders/{render_id}/download/").status_code in (200, 302)
+    before = _accounts(api, admin_client, user)
+    assert before["quota"]["used"] == 1 and before["usage"]["complete"] == 1
+
+    assert api.delete(f"/api/renders/{render_id}/").status_code == 204
+
+    assert not Render.objects.filter(pk=render_id).exists()
+    assert _accounts(api, admin_client, user) == before
+    assert RenderCharge.objects.get(owner=user).render_id is None
+
+
+def test_a_deleted_render_that_its_code_failed_stays_uncharged(api, user):
+    render = RenderFactory(clip=ClipFactory(owner=user))
+    transitions.render_fail(render.pk, "code_error", "Code error: boom")
+    assert api.get("/api/renders/quota/").json()["used"] == 0
+    assert api.delete(f"/api/renders/{render.pk}/").status_code == 204
+    assert api.get("/api/renders/quota/").json()["used"] == 0
+    assert api.get("/api/renders/usage/").json()["renders"] == 1
+
+
+def _accounts(api, admin_client, user):
+    report = admin_client.get(REPORT, {"period": "last_7_days"}).content.decode()
+    today = timezone.localdate().isoformat()
+    usage = api.get("/api/renders/usage/", {"from": today, "to": today}).json()
+    assert usage["cost"]["USD"]
+    return {
+        "quota": api.get("/api/renders/quota/").json(),
+        "usage": usage,
+        "report": _row(report, user.username),
+    }
