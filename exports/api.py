@@ -1,48 +1,20 @@
 """GET /api/{movies,clips}/{id}/export/: the target as a zipped Remotion project."""
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 
-from clips.code_validation import (
-    FORBIDDEN_API,
-    IMPORT_NOT_ALLOWED,
-    NO_DEFAULT_EXPORT,
-    SYNTAX_ERROR,
-    TOO_LARGE,
-)
+from config.api.schema import ErrorResponse
 from exports.downloads import archive_response
 from exports.services import export_for
-from renders.api import RenderRequestSerializer
+from renders.api import SNAPSHOT_ERRORS, RenderRequestSerializer
 
-# The refusals an export shares with a render request (renders.snapshots), and 404.
-EXPORT_ERROR_CODES = [
-    "not_found",
-    "validation_error",
-    "invalid_resolution",
-    "resolution_too_large",
-    "empty_code",
-    "clip_too_long",
-    "movie_too_long",
-    "no_valid_scenes",
-    "too_many_scenes",
-    SYNTAX_ERROR,
-    IMPORT_NOT_ALLOWED,
-    FORBIDDEN_API,
-    NO_DEFAULT_EXPORT,
-    TOO_LARGE,
-]
-
-
-class ExportErrorSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=EXPORT_ERROR_CODES)
-    detail = serializers.CharField()
-    # Set for the code_* problems: which scene (or `code`) and where in it.
-    field = serializers.CharField(required=False)
-    line = serializers.IntegerField(required=False)
-    column = serializers.IntegerField(required=False)
+# The refusals an export shares with a render request (renders.snapshots); the 404 of
+# another user's id is documented for every such operation by config/api/schema.py.
+EXPORT_REFUSALS = ErrorResponse(
+    "validation_error", *SNAPSHOT_ERRORS, description="The same refusals as a render request."
+)
 
 
 class AnyAcceptNegotiation(BaseContentNegotiation):
@@ -70,8 +42,7 @@ EXPORT_SCHEMA = extend_schema(
             description="A Remotion project rendering the movie as its `Movie` composition, "
             "or the clip as `Clip`.",
         ),
-        400: OpenApiResponse(ExportErrorSerializer, description="The same refusals as a render request."),
-        404: OpenApiResponse(ExportErrorSerializer, description="No such id among your own."),
+        400: EXPORT_REFUSALS,
     },
 )
 

@@ -1,15 +1,16 @@
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clips.models import Clip
+from config.api.schema import ErrorResponse
 from generations.models import Generation
 from movies.models import Movie
 from previews.services import preview_issue
-from renders.api import RenderRequestSerializer
+from renders.api import SNAPSHOT_ERRORS, RenderRequestSerializer
 from renders.models import Render
 
 
@@ -37,13 +38,7 @@ class PreviewView(APIView):
         parameters=[RenderRequestSerializer],
         responses={
             200: PreviewSerializer,
-            400: OpenApiResponse(
-                description="What a render request of this target would be refused with, same code: "
-                "validation_error (width without height), invalid_resolution, resolution_too_large, "
-                "clip_too_long, movie_too_long, too_many_scenes, no_valid_scenes, empty_code, "
-                "generation_not_ready, and the code check's code_* codes."
-            ),
-            404: OpenApiResponse(description="not_found: no such object of yours."),
+            400: ErrorResponse("validation_error", *SNAPSHOT_ERRORS),
         },
     )
     def get(self, request, pk):

@@ -130,7 +130,6 @@ SNAPSHOT_ERRORS = (
     "movie_too_long",
     "invalid_resolution",
     "resolution_too_large",
-    "idempotency_key_invalid",
 )
 TARGET_ID = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
 DATE_OR_TIME = {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}
@@ -155,7 +154,7 @@ class RenderStartView(APIView):
     @extend_schema(
         request=RenderRequestSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={**RENDER_CREATED_RESPONSES, 400: ErrorResponse(*SNAPSHOT_ERRORS)},
+        responses={**RENDER_CREATED_RESPONSES, 400: ErrorResponse(*SNAPSHOT_ERRORS, "idempotency_key_invalid")},
     )
     def post(self, request, pk):
         target = get_object_or_404(self.model, pk=pk, owner=request.user)
@@ -228,7 +227,7 @@ class RenderRetryView(RenderActionView):
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={
             **RENDER_CREATED_RESPONSES,
-            400: ErrorResponse(*SNAPSHOT_ERRORS),
+            400: ErrorResponse(*SNAPSHOT_ERRORS, "idempotency_key_invalid"),
             409: ErrorResponse("render_not_retryable", "render_retry_would_repeat", "idempotency_key_reused"),
         },
     )

@@ -178,7 +178,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RenderStatusEnum": "renders.models.Render.Status",
         "GenerationStatusEnum": "generations.models.Generation.Status",
-        "ExportErrorCodeEnum": "exports.api.EXPORT_ERROR_CODES",
     },
 }
 
