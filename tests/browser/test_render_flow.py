@@ -148,7 +148,7 @@ def test_a_failed_render_shows_its_error_and_the_other_pages(live_server, open_p
     shoot(page, "06-render-failed")
 
     page.get_by_role("link", name="Broken lower third").click()
-    expect(page.locator("pre.code")).to_contain_text("export default () => <div>")
+    expect(page.locator(".cm-content")).to_contain_text("export default () => <div>")
     shoot(page, "07-clip-detail")
 
     page.get_by_role("link", name="Renders", exact=True).click()
