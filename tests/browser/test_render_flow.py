@@ -77,7 +77,7 @@ def test_an_editor_renders_a_movie_and_downloads_it(live_server, open_page, edit
     shoot(page, "02-movies-list")
     page.get_by_role("link", name="Launch teaser").click()
     expect(page.get_by_role("heading", name="Launch teaser")).to_be_visible()
-    expect(page.get_by_text("Missing clip")).to_be_visible()
+    expect(page.get_by_text("Missing clip", exact=True)).to_be_visible()
     expect(page.get_by_text("18 frames · 1.8 s at 10 fps")).to_be_visible()
     shoot(page, "03-movie-detail")
 

@@ -1,0 +1,392 @@
+/* The movie editor's timeline: zoom, ruler, playhead, selection, trim handles with
+   snapping, blade, drag to reorder (SortableJS) and keyboard shortcuts.
+
+   The server renders the editor (movies/_editor.html) and owns every rule: each edit is
+   an htmx POST that answers with the re-rendered editor, or with the refusal in its alert
+   area. This file only turns gestures into those POSTs and keeps the view state (playhead,
+   zoom, selection) across the swaps, in sessionStorage.
+
+   The preview player, when the page has one (iframe[data-preview-player]), is driven by
+   postMessage: we send {type: "play" | "pause" | "seek", frame}; it sends
+   {type: "ready", durationInFrames, fps}, {type: "frame", frame}, {type: "ended"} and
+   {type: "error", message}. Without one, Space runs the playhead on its own clock. */
+(() => {
+  'use strict';
+
+  const SNAP_PX = 8;
+  const ZOOM_MIN = 0.5;
+  const ZOOM_MAX = 20;
+  const RULER_LABEL_PX = 70;
+
+  let root = null; // the current #timeline-editor
+  let view = {frame: 0, zoom: 4, selected: null, blade: false};
+  let clock = null; // requestAnimationFrame id while the timeline plays on its own
+  let player = null;
+  let sortable = null;
+  let busy = false;
+
+  const $ = (selector, scope = root) => scope.querySelector(selector);
+  const $$ = (selector, scope = root) => Array.from(scope.querySelectorAll(selector));
+  const clamp = (value, low, high) => Math.min(Math.max(value, low), high);
+  const fps = () => Number(root.dataset.fps);
+  const total = () => Number(root.dataset.total);
+  const storeKey = () => `montage:timeline:${root.dataset.movie}`;
+  const blocks = () => $$('.clip-block');
+  const sceneOf = (block) => ({
+    id: block.dataset.scene,
+    start: Number(block.dataset.start),
+    frames: Number(block.dataset.frames),
+    base: Number(block.dataset.base),
+    trimStart: Number(block.dataset.trimStart),
+    trimEnd: Number(block.dataset.trimEnd),
+    missing: block.dataset.missing === 'true',
+  });
+
+  function timecode(frame) {
+    const rate = fps();
+    const seconds = Math.floor(frame / rate);
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${pad(Math.floor(seconds / 60))}:${pad(seconds % 60)}:${pad(frame % rate)}`;
+  }
+
+  function save() {
+    sessionStorage.setItem(storeKey(), JSON.stringify({frame: view.frame, zoom: view.zoom, selected: view.selected}));
+  }
+
+  // --- Server edits -------------------------------------------------------------------
+  // One edit at a time, in the order made: each is sent with the version the previous
+  // one's answer brought, so quick keystrokes are neither lost nor refused as stale.
+  let queue = Promise.resolve();
+
+  function edit(operation, values = {}) {
+    queue = queue.then(() => send(operation, values));
+    return queue;
+  }
+
+  function send(operation, values) {
+    busy = true;
+    root.classList.add('is-saving');
+    const url = root.dataset.editUrl.replace('OPERATION', operation);
+    return htmx.ajax('POST', url, {
+      source: root,
+      target: root,
+      swap: 'outerHTML',
+      values,
+      headers: {'If-Match': root.dataset.etag, 'X-CSRFToken': root.dataset.csrf},
+    }).catch(() => showAlert('Not saved: the server could not be reached. Try again.')).finally(() => {
+      busy = false;
+      if (root) root.classList.remove('is-saving');
+    });
+  }
+
+  function sceneAtFrame(frame) {
+    return blocks().find((block) => {
+      const scene = sceneOf(block);
+      return scene.frames > 0 && frame >= scene.start && frame < scene.start + scene.frames;
+    });
+  }
+
+  function splitAt(frame) {
+    const block = sceneAtFrame(frame);
+    if (!block) return showAlert('Put the playhead inside a scene to split it.');
+    const scene = sceneOf(block);
+    // The service wants a frame of the clip, strictly inside the visible range; it
+    // refuses the scene's first frame with a message shown in place.
+    edit('split', {scene: scene.id, frame: scene.trimStart + (frame - scene.start)});
+  }
+
+  function showAlert(message) {
+    const alert = $('#editor-alert');
+    alert.innerHTML = '';
+    const paragraph = document.createElement('p');
+    paragraph.className = 'notice notice--error';
+    paragraph.textContent = message;
+    alert.append(paragraph);
+  }
+
+  // --- Playhead, ruler, zoom ----------------------------------------------------------
+  function seek(frame, {fromPlayer = false} = {}) {
+    view.frame = clamp(Math.round(frame), 0, Math.max(total() - 1, 0));
+    const playhead = $('[data-playhead]');
+    playhead.style.transform = `translateX(${view.frame * view.zoom}px)`;
+    playhead.setAttribute('aria-valuenow', view.frame);
+    playhead.setAttribute('aria-valuetext', `Frame ${view.frame}, ${timecode(view.frame)}`);
+    $('[data-timecode]').textContent = `${timecode(view.frame)} · frame ${view.frame} of ${total()}`;
+    const current = sceneAtFrame(view.frame);
+    blocks().forEach((block) => block.classList.toggle('is-current', block === current));
+    if (player && !fromPlayer) player.send('seek', {frame: view.frame});
+    save();
+  }
+
+  function rulerStep() {
+    const rate = fps();
+    const steps = [1, 2, 5, 10, rate / 2, rate, 2 * rate, 5 * rate, 10 * rate, 30 * rate, 60 * rate];
+    return steps.find((step) => step * view.zoom >= RULER_LABEL_PX && Number.isInteger(step)) || 60 * rate;
+  }
+
+  function drawRuler() {
+    const ruler = $('[data-ruler]');
+    ruler.replaceChildren();
+    const step = rulerStep();
+    for (let frame = 0; frame <= total(); frame += step) {
+      const tick = document.createElement('span');
+      tick.className = 'ruler__tick';
+      tick.style.left = `${frame * view.zoom}px`;
+      tick.textContent = timecode(frame);
+      ruler.append(tick);
+    }
+  }
+
+  function zoomTo(zoom) {
+    view.zoom = clamp(Math.round(zoom * 2) / 2, ZOOM_MIN, ZOOM_MAX);
+    root.style.setProperty('--px-per-frame', view.zoom);
+    $('[data-zoom]').value = view.zoom;
+    $('[data-zoom-label]').textContent = `${view.zoom} px/frame`;
+    drawRuler();
+    seek(view.frame, {fromPlayer: true});
+  }
+
+  function frameAtPointer(event) {
+    const track = $('[data-track]').getBoundingClientRect();
+    return (event.clientX - track.left) / view.zoom;
+  }
+
+  function scrub(event) {
+    event.preventDefault();
+    const target = event.currentTarget;
+    target.setPointerCapture(event.pointerId);
+    const move = (e) => seek(frameAtPointer(e));
+    move(event);
+    target.addEventListener('pointermove', move);
+    target.addEventListener('pointerup', () => target.removeEventListener('pointermove', move), {once: true});
+  }
+
+  // --- Playback -----------------------------------------------------------------------
+  function togglePlay() {
+    if (player) return player.toggle();
+    if (clock !== null) {
+      cancelAnimationFrame(clock);
+      clock = null;
+      return;
+    }
+    const startedAt = performance.now();
+    const from = view.frame >= total() - 1 ? 0 : view.frame;
+    const tick = (now) => {
+      const frame = from + Math.floor(((now - startedAt) / 1000) * fps());
+      if (frame >= total() - 1 || !root) {
+        clock = null;
+        return seek(total() - 1);
+      }
+      seek(frame);
+      clock = requestAnimationFrame(tick);
+    };
+    clock = requestAnimationFrame(tick);
+  }
+
+  function connectPlayer() {
+    const frame = document.querySelector('iframe[data-preview-player]');
+    if (!frame) return null;
+    let playing = false;
+    const send = (type, extra = {}) => frame.contentWindow.postMessage({type, ...extra}, '*');
+    window.addEventListener('message', (event) => {
+      if (event.source !== frame.contentWindow || !root) return;
+      const message = event.data || {};
+      if (message.type === 'ready') send('seek', {frame: view.frame});
+      else if (message.type === 'frame') seek(message.frame, {fromPlayer: true});
+      else if (message.type === 'ended') playing = false;
+      else if (message.type === 'error') showAlert(`Preview: ${message.message}`);
+    });
+    return {
+      send,
+      toggle() {
+        playing = !playing;
+        send(playing ? 'play' : 'pause');
+      },
+    };
+  }
+
+  // --- Selection, blade, trims, reorder -----------------------------------------------
+  function select(sceneId) {
+    view.selected = sceneId;
+    blocks().forEach((block) => block.setAttribute('aria-selected', String(block.dataset.scene === sceneId)));
+    const index = blocks().findIndex((block) => block.dataset.scene === sceneId);
+    $$('[data-insert-after]').forEach((input) => { input.value = index >= 0 ? index : ''; });
+    $$('[data-selected-only]').forEach((button) => { button.disabled = index < 0; });
+    save();
+  }
+
+  function setBlade(on) {
+    view.blade = on;
+    root.classList.toggle('is-blade', on);
+    $('[data-action="blade"]').setAttribute('aria-pressed', String(on));
+    if (sortable) sortable.option('disabled', on);
+  }
+
+  function snapPoints(except) {
+    const points = [0, total(), view.frame];
+    blocks().forEach((block) => {
+      if (block === except) return;
+      const scene = sceneOf(block);
+      points.push(scene.start, scene.start + scene.frames);
+    });
+    return points;
+  }
+
+  function snap(edge, points) {
+    const reach = SNAP_PX / view.zoom;
+    const nearest = points.reduce((best, point) => (Math.abs(point - edge) < Math.abs(best - edge) ? point : best), Infinity);
+    return Math.abs(nearest - edge) <= reach ? nearest : edge;
+  }
+
+  function startTrim(event) {
+    const handle = event.target.closest('[data-trim]');
+    if (!handle || busy) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const block = handle.closest('.clip-block');
+    const scene = sceneOf(block);
+    if (scene.missing) return;
+    const side = handle.dataset.trim;
+    const edge0 = side === 'start' ? scene.start : scene.start + scene.frames;
+    // The neighbour's edge at the same place is this edge: no detent where the drag starts.
+    const points = snapPoints(block).filter((point) => point !== edge0);
+    const x0 = event.clientX;
+    let delta = 0;
+    handle.setPointerCapture(event.pointerId);
+    block.classList.add('is-trimming');
+    const move = (e) => {
+      const edge = snap(edge0 + (e.clientX - x0) / view.zoom, points);
+      delta = Math.round(edge - edge0);
+      delta = side === 'start'
+        ? clamp(delta, -scene.trimStart, scene.frames - 1)
+        : clamp(delta, 1 - scene.frames, scene.trimEnd);
+      const frames = side === 'start' ? scene.frames - delta : scene.frames + delta;
+      block.style.setProperty('--frames', frames);
+      block.style.marginLeft = side === 'start' ? `${delta * view.zoom}px` : '';
+      const trim = side === 'start' ? scene.trimStart + delta : scene.trimEnd - delta;
+      block.dataset.readout = `${side === 'start' ? 'Trim start' : 'Trim end'} ${trim} · ${frames} frames`;
+    };
+    const up = () => {
+      handle.removeEventListener('pointermove', move);
+      block.classList.remove('is-trimming');
+      if (delta === 0) return;
+      const values = side === 'start' ? {trim_start: scene.trimStart + delta} : {trim_end: scene.trimEnd - delta};
+      edit('update', {scene: scene.id, ...values}).then(() => {
+        // A refusal leaves this editor in place: put the block back as stored.
+        if (document.contains(block)) {
+          block.style.setProperty('--frames', scene.frames);
+          block.style.marginLeft = '';
+        }
+      });
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up, {once: true});
+  }
+
+  function onBlockClick(event) {
+    const block = event.target.closest('.clip-block');
+    if (!block) return;
+    if (view.blade) {
+      splitAt(Math.floor(frameAtPointer(event)));
+      return;
+    }
+    select(block.dataset.scene);
+  }
+
+  function setUpSortable() {
+    const track = $('[data-track]');
+    const order = blocks().map((block) => block.dataset.scene);
+    sortable = Sortable.create(track, {
+      animation: 120,
+      // Pointer events rather than native HTML5 drag and drop: the same on every
+      // browser and touch screen, and a drag never starts a file drop or image drag.
+      forceFallback: true,
+      draggable: '.clip-block',
+      filter: '.trim-handle',
+      preventOnFilter: false,
+      dataIdAttr: 'data-scene',
+      disabled: view.blade,
+      onEnd: (event) => {
+        if (event.oldIndex === event.newIndex) return;
+        const ids = sortable.toArray();
+        edit('reorder', {scene_ids: ids}).then(() => {
+          if (document.contains(track)) sortable.sort(order, true);
+        });
+      },
+    });
+  }
+
+  // --- Wiring -------------------------------------------------------------------------
+  function mount(editor) {
+    root = editor;
+    const stored = JSON.parse(sessionStorage.getItem(storeKey()) || '{}');
+    view = {...view, ...stored};
+    const action = (name, handler) => $(`[data-action="${name}"]`).addEventListener('click', handler);
+    action('split', () => splitAt(view.frame));
+    action('blade', () => setBlade(!view.blade));
+    action('remove', () => view.selected && edit('remove', {scene: view.selected}));
+    action('play', togglePlay);
+    $('[data-zoom]').addEventListener('input', (event) => zoomTo(Number(event.target.value)));
+    $('[data-ruler-area]').addEventListener('pointerdown', scrub);
+    $('[data-playhead]').addEventListener('keydown', (event) => {
+      const step = {ArrowLeft: -1, ArrowRight: 1, PageDown: -fps(), PageUp: fps()}[event.key];
+      if (step) {
+        event.preventDefault();
+        event.stopPropagation(); // the page's own arrow shortcut would step again
+        seek(view.frame + step);
+      }
+    });
+    const track = $('[data-track]');
+    track.addEventListener('pointerdown', startTrim);
+    track.addEventListener('click', onBlockClick);
+    $('[data-timeline]').addEventListener('wheel', (event) => {
+      if (!event.ctrlKey && !event.metaKey) return;
+      event.preventDefault();
+      zoomTo(view.zoom * (event.deltaY < 0 ? 1.25 : 0.8));
+    }, {passive: false});
+    setUpSortable();
+    setBlade(view.blade);
+    zoomTo(view.zoom);
+    const known = blocks().some((block) => block.dataset.scene === view.selected);
+    select(known ? view.selected : null);
+  }
+
+  function typingIn(target) {
+    return target.closest('input, textarea, select, [contenteditable="true"], .cm-editor');
+  }
+
+  function onKey(event) {
+    if (!root || typingIn(event.target)) return;
+    const mod = event.ctrlKey || event.metaKey;
+    const key = event.key.toLowerCase();
+    let handled = true;
+    if (mod && key === 'z' && !event.shiftKey) edit('undo');
+    else if (mod && (key === 'y' || (key === 'z' && event.shiftKey))) edit('redo');
+    else if (mod && key === 'b') splitAt(view.frame);
+    else if (mod) handled = false;
+    else if (key === 'b') setBlade(!view.blade);
+    else if (key === ' ') togglePlay();
+    else if (key === 'arrowleft' || key === 'arrowright') {
+      const step = (key === 'arrowleft' ? -1 : 1) * (event.shiftKey ? fps() : 1);
+      seek(view.frame + step);
+    } else if (key === 'home') seek(0);
+    else if (key === 'end') seek(total() - 1);
+    else if ((key === 'delete' || key === 'backspace') && view.selected) edit('remove', {scene: view.selected});
+    else if (key === '+' || key === '=') zoomTo(view.zoom * 1.25);
+    else if (key === '-') zoomTo(view.zoom * 0.8);
+    else handled = false;
+    if (handled) event.preventDefault();
+  }
+
+  htmx.onLoad((element) => {
+    const editor = element.id === 'timeline-editor' ? element : element.querySelector('#timeline-editor');
+    if (!editor) return;
+    if (player === null) player = connectPlayer();
+    mount(editor);
+  });
+  document.addEventListener('keydown', onKey);
+  // Edits save at once; only one still on its way would be lost by leaving.
+  window.addEventListener('beforeunload', (event) => {
+    if (busy) event.preventDefault();
+  });
+})();
