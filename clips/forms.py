@@ -16,3 +16,7 @@ class ClipForm(forms.ModelForm):
             "duration_in_frames": forms.NumberInput(attrs={"min": 1, "max": FRAMES_MAX}),
             "fps": forms.NumberInput(attrs={"min": 1, "max": FPS_MAX}),
         }
+
+    def clean_code(self):
+        # Browsers send a textarea's line breaks as CRLF; the code is stored as written.
+        return self.cleaned_data["code"].replace("\r\n", "\n")

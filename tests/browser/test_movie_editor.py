@@ -189,3 +189,34 @@ def test_the_editor_pages_have_no_serious_accessibility_violations(live_server, 
     page.goto(f"{live_server.url}/clips/{clips[0].pk}/")
     expect(page.locator(".cm-editor")).to_be_visible()
     assert _axe_serious(page) == []
+
+
+def test_the_clip_editor_marks_a_refused_save_at_its_line_and_saves_a_fix(live_server, open_page, editor):
+    clip = ClipFactory(owner=editor, name="Lower third", duration_in_frames=10, fps=10, code=TITLE_CODE)
+    page = open_page()
+    log_in(page, live_server, editor)
+    page.goto(f"{live_server.url}/clips/{clip.pk}/")
+    code = page.locator(".cm-content")
+    expect(code).to_contain_text("useCurrentFrame")
+
+    code.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nfetch('https://example.com');")
+    page.keyboard.press("Control+s")
+
+    expect(page.locator("#code-error")).to_contain_text("Line 13, column 1")
+    expect(page.locator(".cm-lintRange-error")).to_have_count(1)
+    expect(page.locator(".cm-content")).to_contain_text("fetch('https://example.com');")
+    clip.refresh_from_db()
+    assert "fetch" not in clip.code
+    shoot(page, "clip-editor-error")
+
+    page.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Shift+Home")
+    page.keyboard.press("Backspace")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Clip saved.")).to_be_visible()
+    clip.refresh_from_db()
+    assert clip.code.strip() == TITLE_CODE.strip() and "\r" not in clip.code
+    shoot(page, "clip-editor")
