@@ -5,9 +5,10 @@ the same If-Match rule, so pages and API share rules and error codes. A success 
 with the re-rendered editor; a refusal keeps the editor as it is and shows the error in
 its alert area (HX-Retarget) with the API's status: a 412 offers to reload.
 """
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views import View
 from rest_framework.exceptions import ValidationError
@@ -82,6 +83,8 @@ class TimelineEditView(LoginRequiredMixin, View):
             return self._refusal(movie, 400, "validation_error", first_message(exc.detail))
         except Http404:
             return self._refusal(movie, 404, "not_found", "This scene no longer exists; reload the movie.")
+        if not request.headers.get("HX-Request"):
+            return redirect("movies:detail", movie.pk)  # a form posted without JavaScript
         context = {**editor_context(movie, request.user), "render_panel": render_panel(request.user, Render.Kind.MOVIE, movie)}
         return TemplateResponse(request, "movies/_edited.html", context)
 
@@ -99,6 +102,9 @@ class TimelineEditView(LoginRequiredMixin, View):
         return serializer.validated_data
 
     def _refusal(self, movie, status, code, detail):
+        if not self.request.headers.get("HX-Request"):
+            messages.error(self.request, detail)
+            return redirect("movies:detail", movie.pk)
         context = {"movie_id": movie.pk, "code": code, "detail": detail, "stale": code == "movie_changed"}
         headers = {"HX-Retarget": "#editor-alert", "HX-Reswap": "innerHTML"}
         return TemplateResponse(

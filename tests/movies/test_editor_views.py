@@ -112,3 +112,18 @@ def test_an_unknown_operation_or_scene_is_a_404(web, user):
     assert edit(web, movie, "explode").status_code == 404
     response = edit(web, movie, "remove", {"scene": "999999"})
     assert response.status_code == 404 and 'data-error-code="not_found"' in response.content.decode()
+
+
+def test_without_javascript_the_editors_forms_post_and_come_back_to_the_page(web, user):
+    movie = movie_with_clips(30, owner=user)
+    clip = ClipFactory(owner=user, duration_in_frames=20)
+    detail = reverse("movies:detail", args=[movie.pk])
+
+    response = web.post(reverse("movies:edit", args=[movie.pk, "insert"]), {"clip": clip.pk, "after_index": ""})
+    assert response.status_code == 302 and response.url == detail
+    assert len(timeline(movie)) == 2
+
+    response = web.post(reverse("movies:edit", args=[movie.pk, "redo"]), follow=True)
+    assert "There is no edit to redo on this movie." in response.content.decode()
+    page = web.post(reverse("movies:edit", args=[movie.pk, "undo"]), follow=True).content.decode()
+    assert len(timeline(movie)) == 1 and 'data-total="30"' in page
