@@ -64,18 +64,20 @@
   }
 
   function send(operation, values) {
+    // The editor in the document now: the previous edit's answer may have been swapped
+    // in a moment before htmx runs our onLoad for it (mount), and its version counts.
+    const editor = document.getElementById('timeline-editor');
     busy = true;
-    root.classList.add('is-saving');
-    const url = root.dataset.editUrl.replace('OPERATION', operation);
-    return htmx.ajax('POST', url, {
-      source: root,
-      target: root,
+    editor.classList.add('is-saving');
+    return htmx.ajax('POST', editor.dataset.editUrl.replace('OPERATION', operation), {
+      source: editor,
+      target: editor,
       swap: 'outerHTML',
       values,
-      headers: {'If-Match': root.dataset.etag, 'X-CSRFToken': root.dataset.csrf},
+      headers: {'If-Match': editor.dataset.etag, 'X-CSRFToken': editor.dataset.csrf},
     }).catch(() => showAlert('Not saved: the server could not be reached. Try again.')).finally(() => {
       busy = false;
-      if (root) root.classList.remove('is-saving');
+      editor.classList.remove('is-saving');
     });
   }
 
