@@ -18,6 +18,9 @@ export function enhance(textarea, {problem} = {}) {
     extensions: [
       basicSetup,
       javascript({jsx: true, typescript: true}),
+      // Long lines wrap and the editor grows with the code, so the page is the only
+      // scrolling region: no second scroller for keyboard users to reach.
+      EditorView.lineWrapping,
       EditorView.contentAttributes.of({'aria-label': textarea.getAttribute('aria-label') || 'Code'}),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) textarea.value = update.state.doc.toString();

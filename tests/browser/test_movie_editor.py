@@ -145,15 +145,20 @@ def test_a_whole_editing_session_ends_in_a_render_of_exactly_the_movies_frames(
     assert movie.total_duration_in_frames == 27
 
 
-def test_a_second_tabs_stale_edit_is_refused_and_offers_a_reload(live_server, open_page, editor):
-    clips = _library(editor)
-    movie = Movie.objects.create(owner=editor, name="Two tabs", fps=10)
-    page = open_page()
+def _editing(page, live_server, editor, name, clips):
+    """Log in and open a new movie's editor with `clips` added from the picker."""
+    movie = Movie.objects.create(owner=editor, name=name, fps=10)
     log_in(page, live_server, editor)
     page.goto(f"{live_server.url}/movies/{movie.pk}/")
-    for clip in clips[:2]:
+    for index, clip in enumerate(clips):
         page.get_by_role("button", name=f"Add {clip.name}").click()
-        _editor_total(page, 10 * (clips.index(clip) + 1))
+        _editor_total(page, 10 * (index + 1))
+    return movie
+
+
+def test_a_second_tabs_stale_edit_is_refused_and_offers_a_reload(live_server, open_page, editor):
+    page = open_page()
+    movie = _editing(page, live_server, editor, "Two tabs", _library(editor)[:2])
     second_tab = page.context.new_page()
     second_tab.goto(page.url)
     _editor_total(second_tab, 20)
@@ -175,13 +180,8 @@ def test_a_second_tabs_stale_edit_is_refused_and_offers_a_reload(live_server, op
 
 def test_the_editor_pages_have_no_serious_accessibility_violations(live_server, open_page, editor):
     clips = _library(editor)
-    movie = Movie.objects.create(owner=editor, name="Accessible cut", fps=10)
     page = open_page()
-    log_in(page, live_server, editor)
-    page.goto(f"{live_server.url}/movies/{movie.pk}/")
-    for index, clip in enumerate(clips):
-        page.get_by_role("button", name=f"Add {clip.name}").click()
-        _editor_total(page, 10 * (index + 1))
+    _editing(page, live_server, editor, "Accessible cut", clips)
     page.locator(".clip-block").nth(1).click()
 
     assert _axe_serious(page) == []
