@@ -6,10 +6,11 @@
    area. This file only turns gestures into those POSTs and keeps the view state (playhead,
    zoom, selection) across the swaps, in sessionStorage.
 
-   The preview player, when the page has one (iframe[data-preview-player]), is driven by
+   The preview player, when the page has one (iframe[data-preview]), is driven by
    postMessage: we send {type: "play" | "pause" | "seek", frame}; it sends
    {type: "ready", durationInFrames, fps}, {type: "frame", frame}, {type: "ended"} and
-   {type: "error", message}. Without one, Space runs the playhead on its own clock. */
+   {type: "error", message}. Its frame is an opaque origin, so its messages are known by
+   their source window. Without one, Space runs the playhead on its own clock. */
 (() => {
   'use strict';
 
@@ -186,7 +187,7 @@
   }
 
   function connectPlayer() {
-    const frame = document.querySelector('iframe[data-preview-player]');
+    const frame = document.querySelector('iframe[data-preview]');
     if (!frame) return null;
     let playing = false;
     const send = (type, extra = {}) => frame.contentWindow.postMessage({type, ...extra}, '*');
@@ -194,9 +195,9 @@
       if (event.source !== frame.contentWindow || !root) return;
       const message = event.data || {};
       if (message.type === 'ready') send('seek', {frame: view.frame});
-      else if (message.type === 'frame') seek(message.frame, {fromPlayer: true});
+      else if (message.type === 'frame' && Number.isInteger(message.frame)) seek(message.frame, {fromPlayer: true});
       else if (message.type === 'ended') playing = false;
-      else if (message.type === 'error') showAlert(`Preview: ${message.message}`);
+      else if (message.type === 'error') showAlert(`Preview: ${String(message.message)}`);
     });
     return {
       send,
