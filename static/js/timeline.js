@@ -324,6 +324,10 @@
     root = editor;
     const stored = JSON.parse(sessionStorage.getItem(storeKey()) || '{}');
     view = {...view, ...stored};
+    if (stored.zoom === undefined && total() > 0) {
+      // First visit: the whole movie fits the timeline's width.
+      view.zoom = ($('[data-timeline]').clientWidth - 48) / total();
+    }
     const action = (name, handler) => $(`[data-action="${name}"]`).addEventListener('click', handler);
     action('split', () => splitAt(view.frame));
     action('blade', () => setBlade(!view.blade));

@@ -168,7 +168,7 @@ def test_a_second_tabs_stale_edit_is_refused_and_offers_a_reload(live_server, op
     second_tab.get_by_role("button", name="Add Outro").click()
 
     alert = second_tab.locator("#editor-alert [role=alert]")
-    expect(alert).to_contain_text("This movie changed elsewhere")
+    expect(alert).to_contain_text("This movie was changed elsewhere since you loaded it")
     assert len(timeline(movie)) == 1
     _editor_total(second_tab, 20)  # the stale tab's timeline is left as it was, not overwritten
     shoot(second_tab, "editor-stale-tab")
