@@ -22,7 +22,6 @@
   let root = null; // the current #timeline-editor
   let view = {frame: 0, zoom: 4, selected: null, blade: false};
   let clock = null; // requestAnimationFrame id while the timeline plays on its own
-  let player = null;
   let sortable = null;
   let busy = false;
 
@@ -117,7 +116,7 @@
     $('[data-timecode]').textContent = `${timecode(view.frame)} · frame ${view.frame} of ${total()}`;
     const current = sceneAtFrame(view.frame);
     blocks().forEach((block) => block.classList.toggle('is-current', block === current));
-    if (player && !fromPlayer) player.send('seek', {frame: view.frame});
+    if (!fromPlayer && player.present()) player.seek(view.frame);
     save();
   }
 
@@ -166,7 +165,7 @@
 
   // --- Playback -----------------------------------------------------------------------
   function togglePlay() {
-    if (player) return player.toggle();
+    if (player.present()) return player.toggle();
     if (clock !== null) {
       cancelAnimationFrame(clock);
       clock = null;
@@ -186,24 +185,66 @@
     clock = requestAnimationFrame(tick);
   }
 
+  // The preview frame is renewed after every edit (it plays the movie as it is now), so it
+  // is looked up for each message rather than kept.
+  const previewFrame = () => document.querySelector('iframe[data-preview]');
+
   function connectPlayer() {
-    const frame = document.querySelector('iframe[data-preview]');
-    if (!frame) return null;
+    const LEAD_MS = 1000;
     let playing = false;
-    const send = (type, extra = {}) => frame.contentWindow.postMessage({type, ...extra}, '*');
+    // While the playhead is stepped or dragged, the page leads (until LEAD_MS after the
+    // last step): one seek at a time goes to the player, the newest wanted frame follows
+    // once the player painted the previous one, and every frame the player reports in
+    // between is an echo (it reports each seek more than once) that must not pull the
+    // playhead back. Otherwise (playing, or its own controls) the player leads.
+    let asked = null;
+    let wanted = null;
+    let ledAt = 0;
+    const post = (type, extra = {}) => {
+      const frame = previewFrame();
+      if (frame) frame.contentWindow.postMessage({type, ...extra}, '*');
+    };
+    const seekTo = (frame) => {
+      wanted = frame;
+      const now = performance.now();
+      if (asked !== null && now - ledAt < LEAD_MS) {
+        ledAt = now;
+        return;
+      }
+      asked = frame;
+      ledAt = now;
+      post('seek', {frame});
+    };
+    const painted = (frame) => {
+      if (performance.now() - ledAt >= LEAD_MS) {
+        asked = null;
+        return seek(frame, {fromPlayer: true});
+      }
+      if (frame === asked) {
+        asked = null;
+        if (wanted !== frame) seekTo(wanted);
+      }
+    };
     window.addEventListener('message', (event) => {
-      if (event.source !== frame.contentWindow || !root) return;
+      const frame = previewFrame();
+      if (!frame || event.source !== frame.contentWindow || !root) return;
       const message = event.data || {};
-      if (message.type === 'ready') send('seek', {frame: view.frame});
-      else if (message.type === 'frame' && Number.isInteger(message.frame)) seek(message.frame, {fromPlayer: true});
+      if (message.type === 'ready') {
+        playing = false;
+        asked = null;
+        seekTo(view.frame);
+      } else if (message.type === 'frame' && Number.isInteger(message.frame)) painted(message.frame);
       else if (message.type === 'ended') playing = false;
       else if (message.type === 'error') showAlert(`Preview: ${String(message.message)}`);
     });
     return {
-      send,
+      present: () => previewFrame() !== null,
+      seek: seekTo,
       toggle() {
         playing = !playing;
-        send(playing ? 'play' : 'pause');
+        asked = null;
+        ledAt = 0; // the player leads while it plays
+        post(playing ? 'play' : 'pause');
       },
     };
   }
@@ -385,13 +426,32 @@
     if (handled) event.preventDefault();
   }
 
+  const player = connectPlayer();
   htmx.onLoad((element) => {
     const editor = element.id === 'timeline-editor' ? element : element.querySelector('#timeline-editor');
     if (!editor) return;
-    if (player === null) player = connectPlayer();
     mount(editor);
   });
   document.addEventListener('keydown', onKey);
+  // An edit renews the preview, and a player starting in its frame takes the keyboard
+  // focus; the editor did not ask for that, and the shortcuts would stop working. So the
+  // first time focus moves into the new frame within a moment of the swap, without the
+  // pointer over it, it goes back to the playhead (or the page) it was on.
+  let swappedAt = 0;
+  let playheadHadFocus = false;
+  document.body.addEventListener('htmx:beforeSwap', () => {
+    swappedAt = performance.now();
+    playheadHadFocus = document.activeElement && document.activeElement.matches('[data-playhead]');
+  });
+  window.addEventListener('blur', () => setTimeout(() => {
+    const frame = previewFrame();
+    if (!frame || document.activeElement !== frame || frame.matches(':hover')) return;
+    if (performance.now() - swappedAt > 3000) return;
+    swappedAt = 0;
+    const playhead = root && $('[data-playhead]');
+    if (playheadHadFocus && playhead) playhead.focus();
+    else frame.blur();
+  }));
   // Edits save at once; only one still on its way would be lost by leaving.
   window.addEventListener('beforeunload', (event) => {
     if (busy) event.preventDefault();

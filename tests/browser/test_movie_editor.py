@@ -81,6 +81,7 @@ def test_a_whole_editing_session_ends_in_a_render_of_exactly_the_movies_frames(
     expect(page.get_by_role("heading", name="Studio session")).to_be_visible()
     movie = Movie.objects.get(owner=editor)
     version = movie.version
+    expect(page.locator("[data-timecode]")).to_have_text("00:00:00 · frame 0 of 0")  # the script runs on an empty movie
 
     for clip, total in ((title, 10), (counter, 20), (outro, 30)):
         page.get_by_role("button", name=f"Add {clip.name}").click()
