@@ -3,6 +3,7 @@ other through the player's postMessage protocol, and an edit renews the preview.
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import shoot
 from tests.browser.preview_helpers import player_bundle  # noqa: F401 (a fixture)
 from tests.browser.test_movie_editor import _editing, _editor_total, _library, _seek
 
@@ -35,3 +36,5 @@ def test_the_playhead_and_the_preview_follow_each_other_and_an_edit_renews_it(
     # the keyboard still drives the timeline while it starts.
     _seek(page, 25)
     expect(preview.locator("html[data-frame-ready='25']")).to_be_attached()
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "editor-with-preview")
