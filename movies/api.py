@@ -68,15 +68,6 @@ class MovieRevisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MovieChangedSerializer(serializers.Serializer):
-    """412: the one error shape, with the movie as it is now."""
-
-    code = serializers.CharField(help_text="movie_changed")
-    detail = serializers.CharField()
-    version = serializers.IntegerField(help_text="The movie's current version.")
-    movie = MovieSerializer(help_text="The movie as it is now.")
-
-
 class SceneInsertSerializer(StrictJSONTypesMixin, serializers.Serializer):
     clip = OwnedPrimaryKeyRelatedField(queryset=Clip.objects.all())
     after_index = serializers.IntegerField(required=False, help_text="Insert after this index (clamped).")
@@ -116,17 +107,19 @@ IF_MATCH = OpenApiParameter(
 CLIP_MISSING = ErrorResponse("clip_missing")
 
 
-def changed_with_if_match(success=MovieSerializer, **errors):
-    """The responses of a change that honours If-Match: its own, a malformed If-Match (400)
-    and a stale one (412, with the current movie)."""
+def changed_with_if_match(errors=None, success=MovieSerializer):
+    """The responses of a change that honours If-Match: its own `errors` ({status:
+    ErrorResponse}), a malformed If-Match (400) and a stale one (412, whose body also holds
+    the current movie under `movie`)."""
+    errors = dict(errors or {})
     own_400 = errors.pop(400, None)
     codes = (*(own_400.codes if own_400 else ()), "invalid_if_match")
     status = 204 if success is None else 200
-    return {status: success, 400: ErrorResponse(*codes), 412: MovieChangedSerializer, **errors}
+    return {status: success, 400: ErrorResponse(*codes), 412: ErrorResponse("movie_changed"), **errors}
 
 
 MOVIE_UPDATE = extend_schema(
-    parameters=[IF_MATCH], responses=changed_with_if_match(**{409: ErrorResponse("movie_fps_locked")})
+    parameters=[IF_MATCH], responses=changed_with_if_match({409: ErrorResponse("movie_fps_locked")})
 )
 
 
@@ -181,7 +174,7 @@ class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixi
     @extend_schema(
         request=None,
         parameters=[IF_MATCH],
-        responses=changed_with_if_match(**{409: ErrorResponse("nothing_to_undo")}),
+        responses=changed_with_if_match({409: ErrorResponse("nothing_to_undo")}),
     )
     @action(detail=True, methods=["post"])
     def undo(self, request, pk=None):
@@ -191,7 +184,7 @@ class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixi
     @extend_schema(
         request=None,
         parameters=[IF_MATCH],
-        responses=changed_with_if_match(**{409: ErrorResponse("nothing_to_redo")}),
+        responses=changed_with_if_match({409: ErrorResponse("nothing_to_redo")}),
     )
     @action(detail=True, methods=["post"])
     def redo(self, request, pk=None):
@@ -208,7 +201,7 @@ class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixi
         request=SceneInsertSerializer,
         parameters=[IF_MATCH],
         responses=changed_with_if_match(
-            **{400: ErrorResponse("invalid_position", "clip_not_found", "movie_too_long")}
+            {400: ErrorResponse("invalid_position", "clip_not_found", "movie_too_long")}
         ),
     )
     @action(detail=True, methods=["post"], url_path="scenes")
@@ -221,7 +214,7 @@ class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixi
     @extend_schema(
         request=SceneUpdateSerializer,
         responses=changed_with_if_match(
-            **{400: ErrorResponse("invalid_trim", "invalid_duration_override", "movie_too_long"), 409: CLIP_MISSING}
+            {400: ErrorResponse("invalid_trim", "invalid_duration_override", "movie_too_long"), 409: CLIP_MISSING}
         ),
         parameters=[SCENE_ID, IF_MATCH],
     )
@@ -241,9 +234,7 @@ class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixi
 
     @extend_schema(
         request=SceneSplitSerializer,
-        responses=changed_with_if_match(
-            **{400: ErrorResponse("split_out_of_range", "movie_too_long"), 409: CLIP_MISSING}
-        ),
+        responses=changed_with_if_match({400: ErrorResponse("split_out_of_range", "movie_too_long"), 409: CLIP_MISSING}),
         parameters=[SCENE_ID, IF_MATCH],
     )
     @action(detail=True, methods=["post"], url_path=rf"{SCENE_PATH}/split")
@@ -255,7 +246,7 @@ class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixi
     @extend_schema(
         request=ScenesReorderSerializer,
         parameters=[IF_MATCH],
-        responses=changed_with_if_match(**{400: ErrorResponse("invalid_reorder")}),
+        responses=changed_with_if_match({400: ErrorResponse("invalid_reorder")}),
     )
     @action(detail=True, methods=["post"], url_path="scenes/reorder")
     def reorder_scenes(self, request, pk=None):

@@ -254,7 +254,10 @@
     view.selected = sceneId;
     blocks().forEach((block) => block.setAttribute('aria-selected', String(block.dataset.scene === sceneId)));
     const index = blocks().findIndex((block) => block.dataset.scene === sceneId);
-    $$('[data-insert-after]').forEach((input) => { input.value = index >= 0 ? index : ''; });
+    $$('[data-insert-after]').forEach((input) => {
+      input.value = index >= 0 ? index : '';
+      input.disabled = index < 0;
+    });
     $$('[data-selected-only]').forEach((button) => { button.disabled = index < 0; });
     save();
   }
@@ -434,22 +437,21 @@
   });
   document.addEventListener('keydown', onKey);
   // An edit renews the preview, and a player starting in its frame takes the keyboard
-  // focus; the editor did not ask for that, and the shortcuts would stop working. So the
-  // first time focus moves into the new frame within a moment of the swap, without the
-  // pointer over it, it goes back to the playhead (or the page) it was on.
+  // focus; the editor did not ask for that, and the shortcuts would stop working. So when
+  // focus moves into the preview frame within a few seconds of a swap, without the pointer
+  // over it, it goes back to where it was (the playhead, if that is where it was).
   let swappedAt = 0;
-  let playheadHadFocus = false;
-  document.body.addEventListener('htmx:beforeSwap', () => {
-    swappedAt = performance.now();
-    playheadHadFocus = document.activeElement && document.activeElement.matches('[data-playhead]');
-  });
+  let lastFocus = null;
+  document.addEventListener('focusin', (event) => { lastFocus = event.target; });
+  document.body.addEventListener('htmx:afterSwap', () => { swappedAt = performance.now(); });
   window.addEventListener('blur', () => setTimeout(() => {
     const frame = previewFrame();
     if (!frame || document.activeElement !== frame || frame.matches(':hover')) return;
-    if (performance.now() - swappedAt > 3000) return;
-    swappedAt = 0;
+    if (performance.now() - swappedAt > 5000) return;
     const playhead = root && $('[data-playhead]');
-    if (playheadHadFocus && playhead) playhead.focus();
+    const back = lastFocus && document.contains(lastFocus) ? lastFocus
+      : lastFocus && lastFocus.matches('[data-playhead]') ? playhead : null;
+    if (back) back.focus();
     else frame.blur();
   }));
   // Edits save at once; only one still on its way would be lost by leaving.

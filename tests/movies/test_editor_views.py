@@ -56,7 +56,7 @@ def test_timeline_edits_answer_with_the_editor_and_record_revisions(web, user):
     movie = MovieFactory(owner=user)
     clip = ClipFactory(owner=user, name="Title card", duration_in_frames=40)
 
-    response = edit(web, movie, "insert", {"clip": clip.pk, "after_index": ""}, version=1)
+    response = edit(web, movie, "insert", {"clip": clip.pk}, version=1)
     page = response.content.decode()
     assert response.status_code == 200 and 'id="timeline-editor"' in page
     assert 'data-total="40"' in page and etag(page) == "2"
@@ -119,7 +119,7 @@ def test_without_javascript_the_editors_forms_post_and_come_back_to_the_page(web
     clip = ClipFactory(owner=user, duration_in_frames=20)
     detail = reverse("movies:detail", args=[movie.pk])
 
-    response = web.post(reverse("movies:edit", args=[movie.pk, "insert"]), {"clip": clip.pk, "after_index": ""})
+    response = web.post(reverse("movies:edit", args=[movie.pk, "insert"]), {"clip": clip.pk})
     assert response.status_code == 302 and response.url == detail
     assert len(timeline(movie)) == 2
 

@@ -90,12 +90,12 @@ def test_revisions_list_who_what_and_when_and_keep_a_long_history(api, user):
         api.patch(url(movie, f"scenes/{scene.pk}/"), {"trim_start": trim % 2}, format="json")
     api.post(url(movie, "undo/"))
 
-    body = api.get(url(movie, "revisions/"), {"page_size": 100}).json()
-    assert body["count"] == HISTORY_KEPT >= 50
-    newest = body["results"][0]
+    body = api.get(url(movie, "revisions/")).json()
+    assert len(body) == HISTORY_KEPT >= 50
+    newest = body[0]
     assert newest["operation"] == "update" and newest["author"] == user.username and newest["undone"]
     assert newest["scenes_before"][0]["trim_start"] == 1 - newest["scenes_after"][0]["trim_start"]
-    assert not body["results"][1]["undone"]
+    assert not body[1]["undone"]
     for _ in range(60):
         assert api.post(url(movie, "undo/")).status_code == 200
 
