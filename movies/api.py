@@ -152,7 +152,9 @@ class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixi
 
     def perform_update(self, serializer):
         movie = movie_update(
-            movie=serializer.instance, expected_version=expected_version(self.request), **serializer.validated_data
+            movie=serializer.instance,
+            expected_version=expected_version(self.request),
+            **serializer.validated_data,
         )
         serializer.instance = movie_with_scenes(movie.pk)
 
@@ -214,7 +216,10 @@ class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixi
     @extend_schema(
         request=SceneUpdateSerializer,
         responses=changed_with_if_match(
-            {400: ErrorResponse("invalid_trim", "invalid_duration_override", "movie_too_long"), 409: CLIP_MISSING}
+            {
+                400: ErrorResponse("invalid_trim", "invalid_duration_override", "movie_too_long"),
+                409: CLIP_MISSING,
+            }
         ),
         parameters=[SCENE_ID, IF_MATCH],
     )
@@ -234,14 +239,17 @@ class MovieViewSet(ExportActionMixin, LatestRenderOnDetailMixin, OwnerScopedMixi
 
     @extend_schema(
         request=SceneSplitSerializer,
-        responses=changed_with_if_match({400: ErrorResponse("split_out_of_range", "movie_too_long"), 409: CLIP_MISSING}),
+        responses=changed_with_if_match(
+            {400: ErrorResponse("split_out_of_range", "movie_too_long"), 409: CLIP_MISSING}
+        ),
         parameters=[SCENE_ID, IF_MATCH],
     )
     @action(detail=True, methods=["post"], url_path=rf"{SCENE_PATH}/split")
     def split_scene(self, request, pk=None, scene_id=None):
         """Split a scene at a frame into two scenes on the same clip."""
         scene = self._scene(scene_id)
-        return self._respond(scene_split(scene=scene, **self._payload(SceneSplitSerializer), **self._edit_context()))
+        payload = self._payload(SceneSplitSerializer)
+        return self._respond(scene_split(scene=scene, **payload, **self._edit_context()))
 
     @extend_schema(
         request=ScenesReorderSerializer,

@@ -80,8 +80,10 @@ def insert_index(scene_count, after_index=None, before_index=None):
     return max(0, min(wanted, scene_count))
 
 
-def movie_insert_scene(*, movie, clip, after_index=None, before_index=None, actor=None, expected_version=None):
-    with timeline_edit(movie.pk, Operation.INSERT, actor=actor, expected_version=expected_version) as edit:
+def movie_insert_scene(
+    *, movie, clip, after_index=None, before_index=None, actor=None, expected_version=None
+):
+    with _edit(movie.pk, Operation.INSERT, actor, expected_version) as edit:
         if clip.owner_id != edit.movie.owner_id:
             raise ApplicationError("clip_not_found", f"You have no clip with id {clip.pk}.")
         index = insert_index(len(edit.scenes), after_index, before_index)
@@ -94,7 +96,7 @@ def scene_update(*, scene, actor=None, expected_version=None, **changes):
     """Change trim_start, trim_end and/or duration_override; omitted fields stay."""
     if unknown := set(changes) - SCENE_EDITABLE_FIELDS:
         raise TypeError(f"scene_update() cannot change {sorted(unknown)}")
-    with timeline_edit(scene.movie_id, Operation.UPDATE, actor=actor, expected_version=expected_version) as edit:
+    with _edit(scene.movie_id, Operation.UPDATE, actor, expected_version) as edit:
         scene = _current(edit, scene)
         _require_clip(scene)
         for field, value in changes.items():
@@ -106,7 +108,7 @@ def scene_update(*, scene, actor=None, expected_version=None, **changes):
 
 def scene_split(*, scene, frame, actor=None, expected_version=None):
     """Cut a scene at `frame` into two scenes on the same clip, the second right after."""
-    with timeline_edit(scene.movie_id, Operation.SPLIT, actor=actor, expected_version=expected_version) as edit:
+    with _edit(scene.movie_id, Operation.SPLIT, actor, expected_version) as edit:
         scene = _current(edit, scene)
         _require_clip(scene)
         base, visible_end = scene.base_duration, scene.base_duration - scene.trim_end
@@ -131,7 +133,7 @@ def scene_split(*, scene, frame, actor=None, expected_version=None):
 
 def scenes_reorder(*, movie, scene_ids, actor=None, expected_version=None):
     """Put the scenes in the order of `scene_ids`, which must name each scene exactly once."""
-    with timeline_edit(movie.pk, Operation.REORDER, actor=actor, expected_version=expected_version) as edit:
+    with _edit(movie.pk, Operation.REORDER, actor, expected_version) as edit:
         scenes = {scene.pk: scene for scene in edit.scenes}
         if len(scene_ids) != len(scenes) or set(scene_ids) != set(scenes):
             missing = sorted(set(scenes) - set(scene_ids))
@@ -146,7 +148,7 @@ def scenes_reorder(*, movie, scene_ids, actor=None, expected_version=None):
 
 
 def scene_remove(*, scene, actor=None, expected_version=None):
-    with timeline_edit(scene.movie_id, Operation.REMOVE, actor=actor, expected_version=expected_version) as edit:
+    with _edit(scene.movie_id, Operation.REMOVE, actor, expected_version) as edit:
         scene = _current(edit, scene)
         edit.scenes.remove(scene)
         scene.delete()
@@ -158,6 +160,10 @@ def movies_recompute_totals(*, movie_ids):
     with transaction.atomic():
         for movie in Movie.objects.select_for_update().filter(pk__in=list(movie_ids)).order_by("pk"):
             store_total(movie, timeline(movie))
+
+
+def _edit(movie_id, operation, actor, expected_version):
+    return timeline_edit(movie_id, operation, actor=actor, expected_version=expected_version)
 
 
 def _current(edit, scene):

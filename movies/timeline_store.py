@@ -52,7 +52,7 @@ def timeline(movie):
 def scenes_state(scenes):
     """The timeline as plain data: [{"id", "clip", "duration_override", "trim_start", "trim_end"}]."""
     return [
-        {"id": scene.pk, "clip": scene.clip_id, **{field: getattr(scene, field) for field in SCENE_STATE_FIELDS}}
+        {"id": scene.pk, "clip": scene.clip_id, **{name: getattr(scene, name) for name in SCENE_STATE_FIELDS}}
         for scene in scenes
     ]
 
@@ -71,7 +71,9 @@ def store_order(scenes):
     New scenes may carry an id already (a restored one keeps the id it had).
     """
     stored = [scene for scene in scenes if not scene._state.adding]
-    moving = [scene for index, scene in enumerate(scenes) if not scene._state.adding and scene.position != index]
+    moving = [
+        scene for index, scene in enumerate(scenes) if not scene._state.adding and scene.position != index
+    ]
     if moving:
         parking = len(scenes) + max(scene.position for scene in stored) + 1
         Scene.objects.filter(pk__in=[scene.pk for scene in moving]).update(position=F("position") + parking)
@@ -85,7 +87,9 @@ def store_total(movie, scenes):
     """Refresh the cached total and move the movie to its next version."""
     total = sum(scene.effective_duration for scene in scenes)
     if total > TOTAL_FRAMES_MAX:
-        raise ApplicationError("movie_too_long", "This edit would make the movie longer than Montage can store.")
+        raise ApplicationError(
+            "movie_too_long", "This edit would make the movie longer than Montage can store."
+        )
     now = timezone.now()
     # The row is locked, so the version read under the lock is still the stored one.
     updated = Movie.objects.filter(pk=movie.pk, version=movie.version).update(

@@ -14,7 +14,12 @@ from django.views import View
 from rest_framework.exceptions import ValidationError
 
 from config.api.exceptions import ApplicationError, first_message
-from movies.api import SceneInsertSerializer, SceneSplitSerializer, ScenesReorderSerializer, SceneUpdateSerializer
+from movies.api import (
+    SceneInsertSerializer,
+    SceneSplitSerializer,
+    ScenesReorderSerializer,
+    SceneUpdateSerializer,
+)
 from movies.editor import editor_context
 from movies.history import movie_redo, movie_undo
 from movies.if_match import expected_version
@@ -85,7 +90,8 @@ class TimelineEditView(LoginRequiredMixin, View):
             return self._refusal(movie, 404, "not_found", "This scene no longer exists; reload the movie.")
         if not request.headers.get("HX-Request"):
             return redirect("movies:detail", movie.pk)  # a form posted without JavaScript
-        context = {**editor_context(movie, request.user), "render_panel": render_panel(request.user, Render.Kind.MOVIE, movie)}
+        context = editor_context(movie, request.user)
+        context["render_panel"] = render_panel(request.user, Render.Kind.MOVIE, movie)
         return TemplateResponse(request, "movies/_edited.html", context)
 
     def _scene(self, movie):
