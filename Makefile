@@ -4,13 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NPM_STAMP := remotion/node_modules/.installed
 PY_STAMP := $(VENV)/.installed
+# The pages' vendored front-end builds (CodeMirror, SortableJS), made from the npm pins.
+VENDOR_STAMP := static/vendor/build/versions.json
 TEST_STAMP := $(VENV)/.installed-test
 # `make run PORT=8080`: the web server's port (honcho gives the first process this port).
 PORT ?= 8000
 
 .PHONY: setup run test demo migrate bundle deploy-lambda bench bench-lambda clean
 
-setup: $(PY_STAMP) $(NPM_STAMP) browser proxy
+setup: $(PY_STAMP) $(NPM_STAMP) $(VENDOR_STAMP) browser proxy
 
 # Production pins only; the test pins come on top for `make test`.
 $(PY_STAMP): requirements.txt
@@ -26,6 +28,9 @@ $(TEST_STAMP): $(PY_STAMP) requirements-test.txt
 $(NPM_STAMP): remotion/package.json remotion/package-lock.json
 	cd remotion && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+$(VENDOR_STAMP): $(NPM_STAMP) remotion/scripts/build-vendor.mjs $(wildcard remotion/editor/*.js)
+	cd remotion && node scripts/build-vendor.mjs
 
 .PHONY: browser proxy
 browser:
@@ -70,4 +75,4 @@ deploy-lambda: setup
 	$(PY) manage.py deploy_lambda $(DEPLOY_ARGS)
 
 clean:
-	rm -rf $(VENV) remotion/node_modules var staticfiles
+	rm -rf $(VENV) remotion/node_modules var staticfiles static/vendor/build

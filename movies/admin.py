@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from exports.admin import ExportAdminMixin
-from movies.models import Movie, Scene
+from movies.models import Movie, MovieRevision, Scene
 from movies.selectors import timeline_scenes
 from movies.services import movie_fps_is_locked
 
@@ -43,6 +43,31 @@ class SceneInline(admin.TabularInline):
         return False
 
 
+class RevisionInline(admin.TabularInline):
+    """The movie's undo history, read-only: undo and redo belong to its editors."""
+
+    model = MovieRevision
+    fields = ("created_at", "operation", "author", "undone", "scene_counts")
+    readonly_fields = fields
+    ordering = ("-id",)
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "revisions (newest first)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    @admin.display(description="scenes before → after")
+    def scene_counts(self, revision):
+        return f"{len(revision.scenes_before)} → {len(revision.scenes_after)}"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Movie)
 class MovieAdmin(ExportAdminMixin, admin.ModelAdmin):
     export_kind = "movie"
@@ -51,8 +76,8 @@ class MovieAdmin(ExportAdminMixin, admin.ModelAdmin):
     search_fields = ("id__exact", "name", "owner__username")
     list_select_related = ("owner",)
     date_hierarchy = "created_at"
-    fields = (("name", "owner"), ("fps", "total_duration_in_frames"), ("created_at", "updated_at"))
-    inlines = [SceneInline]
+    fields = (("name", "owner"), ("fps", "total_duration_in_frames", "version"), ("created_at", "updated_at"))
+    inlines = [SceneInline, RevisionInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(scene_count=Count("scenes"))
@@ -62,7 +87,7 @@ class MovieAdmin(ExportAdminMixin, admin.ModelAdmin):
         return movie.scene_count
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["owner", "total_duration_in_frames", "created_at", "updated_at"]
+        readonly = ["owner", "total_duration_in_frames", "version", "created_at", "updated_at"]
         if obj is not None and movie_fps_is_locked(obj):
             readonly.append("fps")
         return readonly

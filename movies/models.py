@@ -9,6 +9,9 @@ class Movie(models.Model):
     fps = models.PositiveSmallIntegerField(default=30)
     # Cached sum of the scenes' effective durations; movies.services keeps it current.
     total_duration_in_frames = models.PositiveIntegerField(default=0)
+    # Bumped by every change (movies.services): clients send it back as If-Match, so an
+    # edit based on an older state is refused instead of silently overwriting it.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,3 +66,37 @@ class Scene(models.Model):
     @property
     def effective_duration(self):
         return max(0, self.base_duration - self.trim_start - self.trim_end)
+
+
+class MovieRevision(models.Model):
+    """One timeline edit: who made it, when, which operation, the scenes before and after.
+
+    The movie's history is its revisions in id order. Undo restores the newest applied
+    revision's `scenes_before` and marks it undone; redo restores the oldest undone
+    revision's `scenes_after`. A new edit deletes the undone ones (the redo branch).
+    """
+
+    class Operation(models.TextChoices):
+        INSERT = "insert", "Insert scene"
+        UPDATE = "update", "Change scene"
+        SPLIT = "split", "Split scene"
+        REORDER = "reorder", "Reorder scenes"
+        REMOVE = "remove", "Remove scene"
+
+    movie = models.ForeignKey(Movie, on_delete=models.CASCADE, related_name="revisions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    operation = models.CharField(max_length=16, choices=Operation.choices)
+    # [{"id", "clip", "duration_override", "trim_start", "trim_end"}, ...] in timeline order.
+    scenes_before = models.JSONField()
+    scenes_after = models.JSONField()
+    undone = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["movie", "undone", "id"], name="revision_movie_history")]
+
+    def __str__(self):
+        return f"{self.movie} {self.get_operation_display()} #{self.pk}"

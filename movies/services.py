@@ -2,20 +2,22 @@
 
 Every operation runs in one transaction that first locks the movie row (SELECT ... FOR
 UPDATE; SQLite's IMMEDIATE transactions serialise writers instead), re-reads the scenes
-under that lock, applies its rule, stores positions 0..n-1 and refreshes the cached total.
-Concurrent edits of one movie therefore run one after another and never interleave.
+under that lock, applies its rule, stores positions 0..n-1, refreshes the cached total and
+moves the movie to its next version. Concurrent edits of one movie therefore run one after
+another and never interleave. Timeline edits are recorded as revisions (movies.history),
+and each accepts `expected_version` (the If-Match of the API and the pages): an edit based
+on an older version is refused with 412 movie_changed.
 """
 from django.db import transaction
-from django.db.models import F
 
 from config.api.exceptions import ApplicationError, ConflictError, NotFoundError
-from movies.models import Movie, Scene
-from movies.selectors import timeline_scenes
+from movies.history import timeline_edit
+from movies.models import Movie, MovieRevision, Scene
+from movies.timeline_store import lock_movie, store_total, timeline
 
-# The total is stored in a 32-bit integer column.
-TOTAL_FRAMES_MAX = 2**31 - 1
 MOVIE_EDITABLE_FIELDS = frozenset({"name", "fps"})
 SCENE_EDITABLE_FIELDS = frozenset({"trim_start", "trim_end", "duration_override"})
+Operation = MovieRevision.Operation
 
 
 def movie_create(*, owner, name, fps=30):
@@ -28,12 +30,12 @@ def movie_fps_is_locked(movie):
     return movie.scenes.exists()
 
 
-def movie_update(*, movie, **changes):
-    """Change a movie's name and/or fps."""
+def movie_update(*, movie, expected_version=None, **changes):
+    """Change a movie's name and/or fps (not an undoable timeline edit)."""
     if unknown := set(changes) - MOVIE_EDITABLE_FIELDS:
         raise TypeError(f"movie_update() cannot change {sorted(unknown)}")
     with transaction.atomic():
-        movie = _lock_movie(movie.pk)
+        movie = lock_movie(movie.pk, expected_version)
         if changes.get("fps", movie.fps) != movie.fps and movie_fps_is_locked(movie):
             raise ConflictError(
                 "movie_fps_locked",
@@ -42,8 +44,14 @@ def movie_update(*, movie, **changes):
             )
         for field, value in changes.items():
             setattr(movie, field, value)
-        movie.save(update_fields=[*changes, "updated_at"])
+        movie.save(update_fields=[*changes])
+        store_total(movie, timeline(movie))
     return movie
+
+
+def movie_delete(*, movie, expected_version=None):
+    with transaction.atomic():
+        lock_movie(movie.pk, expected_version).delete()
 
 
 def fps_normalised_duration(clip, movie_fps):
@@ -72,39 +80,36 @@ def insert_index(scene_count, after_index=None, before_index=None):
     return max(0, min(wanted, scene_count))
 
 
-def movie_insert_scene(*, movie, clip, after_index=None, before_index=None):
-    with transaction.atomic():
-        movie = _lock_movie(movie.pk)
-        if clip.owner_id != movie.owner_id:
+def movie_insert_scene(
+    *, movie, clip, after_index=None, before_index=None, actor=None, expected_version=None
+):
+    with _edit(movie.pk, Operation.INSERT, actor, expected_version) as edit:
+        if clip.owner_id != edit.movie.owner_id:
             raise ApplicationError("clip_not_found", f"You have no clip with id {clip.pk}.")
-        scenes = _timeline(movie)
-        index = insert_index(len(scenes), after_index, before_index)
-        scenes.insert(
-            index, Scene(movie=movie, clip=clip, duration_override=fps_normalised_duration(clip, movie.fps))
-        )
-        _store_timeline(movie, scenes)
-    return movie
+        index = insert_index(len(edit.scenes), after_index, before_index)
+        normalised = fps_normalised_duration(clip, edit.movie.fps)
+        edit.scenes.insert(index, Scene(movie=edit.movie, clip=clip, duration_override=normalised))
+    return edit.movie
 
 
-def scene_update(*, scene, **changes):
+def scene_update(*, scene, actor=None, expected_version=None, **changes):
     """Change trim_start, trim_end and/or duration_override; omitted fields stay."""
     if unknown := set(changes) - SCENE_EDITABLE_FIELDS:
         raise TypeError(f"scene_update() cannot change {sorted(unknown)}")
-    with transaction.atomic():
-        movie, scenes, scene = _lock_scene(scene)
+    with _edit(scene.movie_id, Operation.UPDATE, actor, expected_version) as edit:
+        scene = _current(edit, scene)
         _require_clip(scene)
         for field, value in changes.items():
             setattr(scene, field, value)
         _check_trims(scene)
         scene.save(update_fields=list(changes))
-        _store_timeline(movie, scenes)
-    return movie
+    return edit.movie
 
 
-def scene_split(*, scene, frame):
+def scene_split(*, scene, frame, actor=None, expected_version=None):
     """Cut a scene at `frame` into two scenes on the same clip, the second right after."""
-    with transaction.atomic():
-        movie, scenes, scene = _lock_scene(scene)
+    with _edit(scene.movie_id, Operation.SPLIT, actor, expected_version) as edit:
+        scene = _current(edit, scene)
         _require_clip(scene)
         base, visible_end = scene.base_duration, scene.base_duration - scene.trim_end
         if not scene.trim_start < frame < visible_end:
@@ -114,7 +119,7 @@ def scene_split(*, scene, frame):
                 f"(the scene's visible frames); got {frame}.",
             )
         second = Scene(
-            movie=movie,
+            movie=edit.movie,
             clip=scene.clip,
             duration_override=scene.duration_override,
             trim_start=frame,
@@ -122,16 +127,14 @@ def scene_split(*, scene, frame):
         )
         scene.trim_end = base - frame
         scene.save(update_fields=["trim_end"])
-        scenes.insert(scenes.index(scene) + 1, second)
-        _store_timeline(movie, scenes)
-    return movie
+        edit.scenes.insert(edit.scenes.index(scene) + 1, second)
+    return edit.movie
 
 
-def scenes_reorder(*, movie, scene_ids):
+def scenes_reorder(*, movie, scene_ids, actor=None, expected_version=None):
     """Put the scenes in the order of `scene_ids`, which must name each scene exactly once."""
-    with transaction.atomic():
-        movie = _lock_movie(movie.pk)
-        scenes = {scene.pk: scene for scene in _timeline(movie)}
+    with _edit(movie.pk, Operation.REORDER, actor, expected_version) as edit:
+        scenes = {scene.pk: scene for scene in edit.scenes}
         if len(scene_ids) != len(scenes) or set(scene_ids) != set(scenes):
             missing = sorted(set(scenes) - set(scene_ids))
             unknown = sorted(set(scene_ids) - set(scenes))
@@ -140,42 +143,36 @@ def scenes_reorder(*, movie, scene_ids):
                 f"scene_ids must list each of the movie's {len(scenes)} scenes exactly once "
                 f"(missing: {missing}, not in this movie: {unknown}, {len(scene_ids)} ids given).",
             )
-        _store_timeline(movie, [scenes[scene_id] for scene_id in scene_ids])
-    return movie
+        edit.scenes[:] = [scenes[scene_id] for scene_id in scene_ids]
+    return edit.movie
 
 
-def scene_remove(*, scene):
-    with transaction.atomic():
-        movie, scenes, scene = _lock_scene(scene)
-        scenes.remove(scene)
+def scene_remove(*, scene, actor=None, expected_version=None):
+    with _edit(scene.movie_id, Operation.REMOVE, actor, expected_version) as edit:
+        scene = _current(edit, scene)
+        edit.scenes.remove(scene)
         scene.delete()
-        _store_timeline(movie, scenes)
-    return movie
+    return edit.movie
 
 
 def movies_recompute_totals(*, movie_ids):
     """Refresh cached totals after a clip changed or vanished under these movies' scenes."""
     with transaction.atomic():
         for movie in Movie.objects.select_for_update().filter(pk__in=list(movie_ids)).order_by("pk"):
-            _store_total(movie, _timeline(movie))
+            store_total(movie, timeline(movie))
 
 
-def _lock_movie(movie_id):
-    try:
-        return Movie.objects.select_for_update().get(pk=movie_id)
-    except Movie.DoesNotExist:
-        raise NotFoundError("This movie no longer exists.") from None
+def _edit(movie_id, operation, actor, expected_version):
+    return timeline_edit(movie_id, operation, actor=actor, expected_version=expected_version)
 
 
-def _lock_scene(scene):
-    """Lock the scene's movie and re-read the scene under the lock: what the caller loaded
-    before may have been changed or removed by a concurrent edit."""
-    movie = _lock_movie(scene.movie_id)
-    scenes = _timeline(movie)
-    current = next((candidate for candidate in scenes if candidate.pk == scene.pk), None)
+def _current(edit, scene):
+    """The scene as re-read under the movie's lock: what the caller loaded before may have
+    been changed or removed by a concurrent edit."""
+    current = next((candidate for candidate in edit.scenes if candidate.pk == scene.pk), None)
     if current is None:
         raise NotFoundError("This scene no longer exists; reload the movie.")
-    return movie, scenes, current
+    return current
 
 
 def _require_clip(scene):
@@ -183,10 +180,6 @@ def _require_clip(scene):
         raise ConflictError(
             "clip_missing", "This scene's clip was deleted, so it cannot be edited. Remove the scene instead."
         )
-
-
-def _timeline(movie):
-    return list(timeline_scenes().filter(movie=movie))
 
 
 def _check_trims(scene):
@@ -201,35 +194,3 @@ def _check_trims(scene):
             f"trim_start + trim_end must leave at least 1 frame of this {base}-frame scene "
             f"(got {scene.trim_start} + {scene.trim_end}).",
         )
-
-
-def _store_timeline(movie, scenes):
-    _store_order(scenes)
-    _store_total(movie, scenes)
-
-
-def _store_order(scenes):
-    """Save `scenes` (stored or new, all of one locked movie) at positions 0..n-1 in list order.
-
-    PostgreSQL checks the unique (movie, position) constraint row by row, so shifting in
-    place (position + 1) collides with the neighbour midway. Scenes that move are parked
-    above every position in use, then written at their final place; the rest stay put.
-    """
-    moving = [scene for index, scene in enumerate(scenes) if scene.pk and scene.position != index]
-    if moving:
-        parking = len(scenes) + max(scene.position for scene in scenes if scene.pk) + 1
-        Scene.objects.filter(pk__in=[scene.pk for scene in moving]).update(position=F("position") + parking)
-    for index, scene in enumerate(scenes):
-        scene.position = index
-    Scene.objects.bulk_update(moving, ["position"])
-    Scene.objects.bulk_create([scene for scene in scenes if scene.pk is None])
-
-
-def _store_total(movie, scenes):
-    total = sum(scene.effective_duration for scene in scenes)
-    if total > TOTAL_FRAMES_MAX:
-        raise ApplicationError(
-            "movie_too_long", "This edit would make the movie longer than Montage can store."
-        )
-    movie.total_duration_in_frames = total
-    movie.save(update_fields=["total_duration_in_frames", "updated_at"])

@@ -1,9 +1,21 @@
-from django.db.models import Count
-from django.views.generic import DetailView, ListView
+"""Editors' movie pages: the list with New movie, the editor, rename and delete.
 
-from config.pages import OwnedObjectsMixin
+The timeline's own edits are in movies.timeline_views; all writes go through
+movies.services, like the API's.
+"""
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.views.generic import DetailView, ListView
+from django.views.generic.edit import FormView
+
+from config.api.exceptions import ApplicationError
+from config.pages import OwnedObjectsMixin, OwnedObjectPostView
+from movies.editor import editor_context
+from movies.forms import MovieForm, MovieRenameForm
 from movies.models import Movie
-from movies.selectors import timeline_scenes
+from movies.services import movie_create, movie_delete, movie_update
 from renders.models import Render
 from renders.panel import RenderPanelMixin
 
@@ -16,18 +28,48 @@ class MovieListView(OwnedObjectsMixin, ListView):
         # Meta.ordering does not apply to an aggregated query: order explicitly.
         return super().get_queryset().annotate(scene_count=Count("scenes")).order_by("-created_at", "-id")
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=MovieForm(initial={"fps": 30}), **kwargs)
+
+
+class MovieCreateView(LoginRequiredMixin, FormView):
+    form_class = MovieForm
+    template_name = "movies/movie_form.html"
+
+    def form_valid(self, form):
+        movie = movie_create(owner=self.request.user, **form.cleaned_data)
+        return redirect("movies:detail", movie.pk)
+
 
 class MovieDetailView(OwnedObjectsMixin, RenderPanelMixin, DetailView):
+    """The movie editor: the timeline (movies/_editor.html) beside the Render panel."""
+
     model = Movie
     render_kind = Render.Kind.MOVIE
 
     def get_context_data(self, **kwargs):
-        scenes = list(timeline_scenes().filter(movie=self.object))
-        # Summed here rather than read from the cached total, so the page always agrees
-        # with the rows it shows.
-        total_frames = sum(scene.effective_duration for scene in scenes)
-        # Where each scene starts on the movie's timeline, for the preview's playhead.
-        start = 0
-        for scene in scenes:
-            scene.timeline_start, start = start, start + scene.effective_duration
-        return super().get_context_data(scenes=scenes, total_frames=total_frames, **kwargs)
+        context = super().get_context_data(**kwargs)
+        context.update(editor_context(self.object, self.request.user))
+        context["rename_form"] = MovieRenameForm(instance=self.object)
+        return context
+
+
+class MovieRenameView(OwnedObjectPostView):
+    model = Movie
+
+    def perform(self, movie):
+        form = MovieRenameForm(self.request.POST, instance=movie)
+        if not form.is_valid():
+            raise ApplicationError("validation_error", " ".join(form.errors["name"]))
+        movie_update(movie=movie, name=form.cleaned_data["name"])
+        messages.success(self.request, "Movie renamed.")
+        return redirect("movies:detail", movie.pk)
+
+
+class MovieDeleteView(OwnedObjectPostView):
+    model = Movie
+
+    def perform(self, movie):
+        movie_delete(movie=movie)
+        messages.success(self.request, f"Movie “{movie.name}” deleted.")
+        return redirect("movies:list")

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.timesince import timeuntil
 
 from config.api.exceptions import ApplicationError
+from renders.forms import RenderSizeForm
 from renders.lifecycle.charges import UNCHARGED_ERRORS
 from renders.models import Render
 from renders.requests.quota import quota_exceeded_message, quota_status
@@ -25,6 +26,7 @@ class RenderPanel:
     latest: Render | None
     blocker: str | None  # why the Render button is disabled; None when it works
     start_url: str
+    size_form: RenderSizeForm
 
 
 def target_detail_url(kind, target_id):
@@ -73,6 +75,7 @@ def render_panel(user, kind, target):
         latest=render_latest_for(kind, target),
         blocker=render_blocker(user, kind, target),
         start_url=reverse(TARGET_URL_NAMES[kind][1], args=[target.pk]),
+        size_form=RenderSizeForm(auto_id="render-%s"),
     )
 
 

@@ -13,7 +13,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from config.api.exceptions import ApplicationError
 from config.pages import OwnedObjectsMixin
-from renders.forms import RenderFilterForm
+from renders.forms import RenderFilterForm, RenderSizeForm
 from renders.lifecycle.timing import render_timing
 from renders.models import Render
 from renders.outputs.downloads import render_download_response
@@ -114,7 +114,8 @@ class RenderStartView(ServiceButtonView):
 
     def perform(self, target):
         render_burst_check(self.request)
-        render = services.render_request(user=self.request.user, kind=self.kind, target=target)
+        size = RenderSizeForm(self.request.POST).chosen_size()
+        render = services.render_request(user=self.request.user, kind=self.kind, target=target, size=size)
         return reverse("renders:detail", args=[render.pk])
 
 

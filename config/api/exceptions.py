@@ -61,7 +61,7 @@ def exception_handler(exc, context):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = {
             "code": "validation_error",
-            "detail": _first_message(errors),
+            "detail": first_message(errors),
             "errors": errors,
         }
     else:
@@ -70,7 +70,7 @@ def exception_handler(exc, context):
     return response
 
 
-def _first_message(errors):
+def first_message(errors):
     """A sentence a person can act on, e.g. 'trim_start: Ensure this value is ...'."""
     for field, messages in errors.items():
         while isinstance(messages, (list, dict)) and messages:

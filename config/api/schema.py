@@ -29,6 +29,10 @@ class ErrorSerializer(serializers.Serializer):
     field = serializers.CharField(required=False, help_text="code_*: the field holding the rejected code.")
     line = serializers.IntegerField(required=False, help_text="code_*: the line of the problem (1-based).")
     column = serializers.IntegerField(required=False, help_text="code_*: the column (1-based).")
+    version = serializers.IntegerField(required=False, help_text="movie_changed: the movie's version now.")
+    movie = serializers.DictField(
+        child=serializers.JSONField(), required=False, help_text="movie_changed: the movie as it is now."
+    )
 
 
 class ErrorResponse(OpenApiResponse):

@@ -4,6 +4,7 @@ The browser is given explicitly, the one Remotion renders with: Playwright must 
 download one (the machines are offline); scripts/ensure-browser.sh installs Debian's
 chromium-headless-shell.
 """
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LAPTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="package", autouse=True)
+def vendored_front_end():
+    """The pages' vendored builds (static/vendor/build/), as `make test` makes them."""
+    subprocess.run(["node", "scripts/build-vendor.mjs"], cwd=Path(settings.BASE_DIR) / "remotion",
+                   check=True, capture_output=True)
 
 
 @pytest.fixture(scope="package")

@@ -77,7 +77,7 @@ def test_an_editor_renders_a_movie_and_downloads_it(live_server, open_page, edit
     shoot(page, "02-movies-list")
     page.get_by_role("link", name="Launch teaser").click()
     expect(page.get_by_role("heading", name="Launch teaser")).to_be_visible()
-    expect(page.get_by_text("Missing clip")).to_be_visible()
+    expect(page.get_by_text("Missing clip", exact=True)).to_be_visible()
     expect(page.get_by_text("18 frames · 1.8 s at 10 fps")).to_be_visible()
     shoot(page, "03-movie-detail")
 
@@ -148,7 +148,7 @@ def test_a_failed_render_shows_its_error_and_the_other_pages(live_server, open_p
     shoot(page, "06-render-failed")
 
     page.get_by_role("link", name="Broken lower third").click()
-    expect(page.locator("pre.code")).to_contain_text("export default () => <div>")
+    expect(page.locator(".cm-content")).to_contain_text("export default () => <div>")
     shoot(page, "07-clip-detail")
 
     page.get_by_role("link", name="Renders", exact=True).click()

@@ -1,8 +1,12 @@
 """The admin console: every page answers, lists cost the same few queries however many
 rows they show, and staff edits of clips keep movie totals right."""
+import re
+
 import pytest
 from django.urls import reverse
 
+from movies.history import movie_undo
+from movies.services import scene_remove
 from tests.factories import ClipFactory, GenerationFactory, movie_with_clips
 from tests.movies.timeline import stored_total
 
@@ -60,6 +64,18 @@ def test_movie_page_shows_the_timeline_read_only_with_missing_scenes(admin_clien
     assert "(missing: clip deleted)" in page
     assert 'name="scenes-0-trim_start"' not in page
     assert 'name="fps"' not in page  # fixed once the movie has scenes
+
+
+def test_movie_page_shows_the_undo_history_read_only(admin_client):
+    movie = movie_with_clips(10, 20)
+    scene_remove(scene=movie.scenes.get(position=0))
+    movie_undo(movie=movie)
+
+    page = admin_client.get(reverse("admin:movies_movie_change", args=[movie.pk])).content.decode()
+
+    operations = re.findall(r'class="field-operation">\s*<p>([^<]+)</p>', page)
+    assert operations == ["Remove scene", "Insert scene", "Insert scene"] and "2 → 1" in page
+    assert 'name="revisions-0-undone"' not in page
 
 
 def test_deleting_a_clip_in_the_admin_drops_the_movie_total(admin_client):

@@ -29,6 +29,9 @@ ENDPOINTS = [
     ("post", "/api/movies/{movie}/scenes/reorder/", {"scene_ids": ["{scene}"]}),
     ("get", "/api/clips/{clip}/export/", None),
     ("get", "/api/movies/{movie}/export/", None),
+    ("post", "/api/movies/{movie}/undo/", None),
+    ("post", "/api/movies/{movie}/redo/", None),
+    ("get", "/api/movies/{movie}/revisions/", None),
 ]
 
 

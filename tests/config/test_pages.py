@@ -14,8 +14,10 @@ def owned_urls(user):
     return [
         reverse("movies:list"),
         reverse("movies:detail", args=[movie.pk]),
+        reverse("movies:create"),
         reverse("clips:list"),
         reverse("clips:detail", args=[clip.pk]),
+        reverse("clips:create"),
         reverse("generations:list"),
         reverse("generations:detail", args=[generation.pk]),
         reverse("renders:list"),

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from clips.models import Clip
 from generations.models import Generation
 from renders.models import Render
 from tests.factories import GenerationFactory
@@ -58,3 +59,22 @@ def test_another_editors_generation_is_a_404_and_cannot_be_rendered(web, other_u
     assert web.get(reverse("generations:detail", args=[generation.pk])).status_code == 404
     assert web.post(reverse("generations:render", args=[generation.pk])).status_code == 404
     assert not Render.objects.exists()
+
+
+def test_a_generation_is_saved_as_a_clip_from_its_page(web, user):
+    generation = GenerationFactory(owner=user, duration_in_frames=60, fps=30)
+    page = web.get(reverse("generations:detail", args=[generation.pk])).content.decode()
+    assert "Save as clip" in page
+
+    response = web.post(reverse("generations:save_as_clip", args=[generation.pk]), {"name": "Opener"})
+
+    clip = Clip.objects.get(owner=user)
+    assert (clip.name, clip.source_generation, clip.duration_in_frames) == ("Opener", generation, 60)
+    assert response.url == reverse("clips:detail", args=[clip.pk])
+
+
+def test_a_generation_saved_without_a_name_says_so(web, user):
+    generation = GenerationFactory(owner=user)
+    response = web.post(reverse("generations:save_as_clip", args=[generation.pk]), {"name": " "}, follow=True)
+    assert "Give the clip a name." in response.content.decode()
+    assert not Clip.objects.exists()

@@ -316,7 +316,7 @@ def test_a_long_mixed_sequence_keeps_positions_dense_and_the_total_exact():
 
 
 def test_an_edit_that_would_overflow_the_stored_total_is_rejected(monkeypatch):
-    monkeypatch.setattr("movies.services.TOTAL_FRAMES_MAX", 100)
+    monkeypatch.setattr("movies.timeline_store.TOTAL_FRAMES_MAX", 100)
     movie = movie_with_clips(60)
 
     with raises_code("movie_too_long"):
