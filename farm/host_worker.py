@@ -8,6 +8,7 @@ host's row every RENDER_HOST_HEARTBEAT_SECONDS, stops stale processes again and 
 `on_heartbeat` it was given: config/celery.py passes the hand-back of lost hosts' renders
 (renders/tasks.py), so they restart within a heartbeat of their host being counted lost
 instead of at the next minute's sweep. A callable, because the farm sits below renders.
+The host's warm render services are kept running too (warm_supervisor.py).
 """
 import logging
 import threading
@@ -16,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, connection, connections
 
-from farm import hosts
+from farm import hosts, warm_supervisor
 from farm.backends import local_process, sandbox
 from renders.models import Render
 
@@ -37,10 +38,12 @@ def host_worker_ready(on_heartbeat=None):
     _stop.clear()
     thread = threading.Thread(target=_beat, args=(on_heartbeat,), name="render-host-heartbeat", daemon=True)
     thread.start()
+    warm_supervisor.supervision_start()
 
 
 def host_worker_shutdown():
     _stop.set()
+    warm_supervisor.supervision_stop()
 
 
 def _beat(on_heartbeat):
