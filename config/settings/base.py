@@ -313,6 +313,10 @@ LOCAL_RENDER_DIR = DATA_DIR / "local-renders"
 LOCAL_RENDER_WARM = env_bool("LOCAL_RENDER_WARM", True)
 LOCAL_RENDER_WARM_DIR = DATA_DIR / "warm-renderers"
 LOCAL_RENDER_WARM_MAX_JOBS = env_int("LOCAL_RENDER_WARM_MAX_JOBS", 100, minimum=1)
+# Stills (POST .../still/): how long a request waits for the image before answering 202,
+# and their own rate limit per user (they do not use the hourly video quota).
+STILL_WAIT_SECONDS = env_int("STILL_WAIT_SECONDS", 10, minimum=0, maximum=60)
+STILL_RATE = env_str("STILL_RATE", "60/m")
 # Sealing of local renders (README, "Running untrusted code"). Hosts (host or host:port)
 # a render may load images, fonts and media from, besides its own bundle; empty: none.
 RENDER_ASSET_HOSTS = env_list("RENDER_ASSET_HOSTS", [])

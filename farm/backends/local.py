@@ -74,7 +74,7 @@ class LocalBackend(RenderBackend):
         # an earlier attempt's process (this host ran it before it was lost) write it.
         local_process.kill_leftovers(paths.job)
         paths.progress.unlink(missing_ok=True)
-        paths.job.write_text(json.dumps(_job(render, paths)))
+        paths.job.write_text(json.dumps(job_for(render, paths)))
         warm = warm_service.job_submit(paths.job) if settings.LOCAL_RENDER_WARM else None
         if warm is not None:
             return StartedRender(farm_render_id=warm_service.farm_render_id(render.pk, *warm))
@@ -209,7 +209,8 @@ class _Paths:
         self.output = Path(settings.MEDIA_ROOT) / self.output_key
 
 
-def _job(render, paths):
+def job_for(render, paths):
+    """The job file's contents for `render` (or a still's spec: the same snapshot fields)."""
     return {
         "kind": "media",
         "compositionId": render.composition_id,
