@@ -14,6 +14,7 @@ Not part of the tests.
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -100,6 +101,7 @@ def main():
             cached.append(time.perf_counter() - began)
     finally:
         warm_service.service_stop(0)
+        shutil.rmtree(DATA, ignore_errors=True)
 
     print(f"{demo.name}, {WIDTH}x{HEIGHT} PNG, {args.runs} runs each (another frame each run)")
     print(f"load average (1, 5, 15 min): before {load_before}, after {os.getloadavg()}")
