@@ -13,7 +13,7 @@ from config.api.schema import ErrorResponse
 from config.api.strict import StrictJSONTypesMixin
 from exports.api import ExportActionMixin
 from movies.models import Movie, Scene
-from movies.selectors import movie_with_scenes, with_scenes
+from movies.selectors import first_scene_codes_load, movie_with_scenes, with_scenes
 from movies.services import (
     movie_create,
     movie_insert_scene,
@@ -23,7 +23,7 @@ from movies.services import (
     scene_update,
     scenes_reorder,
 )
-from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
+from renders.embedding import LatestRenderOnDetailMixin, PosterUrlField, with_latest_render
 
 
 class SceneSerializer(serializers.ModelSerializer):
@@ -45,12 +45,20 @@ class SceneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MovieListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        # Each poster hashes its first clip's code, which the timeline read defers.
+        return super().to_representation(first_scene_codes_load(list(data.all() if hasattr(data, "all") else data)))
+
+
 class MovieSerializer(StrictJSONTypesMixin, serializers.ModelSerializer):
     scenes = SceneSerializer(many=True, read_only=True)
+    poster_url = PosterUrlField("movie")
 
     class Meta:
+        list_serializer_class = MovieListSerializer
         model = Movie
-        fields = ["id", "name", "fps", "total_duration_in_frames", "scenes"]
+        fields = ["id", "name", "fps", "total_duration_in_frames", "scenes", "poster_url"]
         read_only_fields = ["id", "total_duration_in_frames"]
         extra_kwargs = {"fps": FPS}
 
