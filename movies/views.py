@@ -3,7 +3,7 @@ from django.views.generic import DetailView, ListView
 
 from config.pages import OwnedObjectsMixin
 from movies.models import Movie
-from movies.selectors import timeline_scenes
+from movies.selectors import first_scene_codes_load, timeline_scenes, with_scenes
 from renders.models import Render
 from renders.panel import RenderPanelMixin
 
@@ -14,7 +14,14 @@ class MovieListView(OwnedObjectsMixin, ListView):
 
     def get_queryset(self):
         # Meta.ordering does not apply to an aggregated query: order explicitly.
-        return super().get_queryset().annotate(scene_count=Count("scenes")).order_by("-created_at", "-id")
+        movies = super().get_queryset().annotate(scene_count=Count("scenes")).order_by("-created_at", "-id")
+        return with_scenes(movies)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Each row's poster is addressed by its first clip's code, which the timeline defers.
+        first_scene_codes_load(context["object_list"])
+        return context
 
 
 class MovieDetailView(OwnedObjectsMixin, RenderPanelMixin, DetailView):

@@ -63,7 +63,10 @@ def poster_spec(kind, target):
 
 def filmstrip_scenes(movie):
     """The scenes with a clip, in order; uses scenes prefetched with their clips if any."""
-    return sorted((scene for scene in movie.scenes.all() if scene.clip_id), key=lambda scene: scene.position)
+    scenes = getattr(movie, "_prefetched_objects_cache", {}).get("scenes")
+    if scenes is None:
+        scenes = movie.scenes.select_related("clip")
+    return sorted((scene for scene in scenes if scene.clip_id), key=lambda scene: scene.position)
 
 
 def filmstrip_specs(movie):
