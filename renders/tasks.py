@@ -151,7 +151,13 @@ def expire_render_outputs():
     retention.render_outputs_expire(then=delete_render_output.delay)
 
 
-@shared_task(name="renders.tasks.render_still")
+@shared_task(
+    name="renders.tasks.render_still",
+    autoretry_for=(TransientBackendError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=3,
+)
 def render_still(spec):
     stills.still_render_now(StillSpec(**spec))
 

@@ -76,9 +76,19 @@ def still_file(key, image_format):
     return Path(settings.MEDIA_ROOT) / object_key(key, image_format)
 
 
+def stills_bucket():
+    """Where stills are stored: on Lambda, the bucket the function writes them to; else the
+    render output storage's bucket, or None for MEDIA_ROOT."""
+    if settings.RENDER_BACKEND == "lambda":
+        from farm.backends.lambda_stills import lambda_stills_bucket
+
+        return lambda_stills_bucket()
+    return output_storage.storage_bucket()
+
+
 def still_stored(key, image_format):
     """True once the still is in the output storage."""
-    bucket = output_storage.storage_bucket()
+    bucket = stills_bucket()
     if bucket is None:
         return still_file(key, image_format).is_file()
     return output_storage.output_size(bucket, object_key(key, image_format)) is not None
@@ -98,7 +108,7 @@ def still_store(path, key, image_format):
 
 def still_location(key, image_format):
     """A presigned URL when the still is in a bucket, else its file."""
-    bucket = output_storage.storage_bucket()
+    bucket = stills_bucket()
     if bucket is None:
         return None, still_file(key, image_format)
     return output_storage.output_url(bucket, object_key(key, image_format)), None
