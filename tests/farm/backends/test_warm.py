@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from farm import warm_supervisor
+from farm.host_worker import stale_processes_stop
 from farm.backends import warm_service
 from tests.local_render import centre_rgb, clip_render, decoded_frames, output_path, start, wait_final, wait_until
 from tests.farm.backends.hostile import NAVIGATION_PROBES, PROBES, Listener, probe_clip
@@ -192,3 +193,14 @@ def test_every_hostile_probe_reaches_nothing_through_the_warm_service(warm_backe
     outcomes = probe_outcomes(settings, render, probes)
     assert {name: outcome for name, outcome in outcomes.items() if outcome not in ("blocked", "sent")} == {}
     assert (listener.connections, dict(listener.hits)) == (0, {})
+
+
+def test_a_warm_job_of_a_render_no_longer_this_hosts_is_cancelled_by_the_stale_check(warm_backend, settings):
+    service_pid = wait_ready(0)["pid"]
+    render = start(warm_backend, clip_render(LONG, frames=300))  # claimed by no host
+    wait_until(warm_backend, render, lambda progress: progress.fraction > 0)
+
+    assert stale_processes_stop() == [render.pk]
+
+    assert "cancelled" in wait_final(warm_backend, render).fatal_error
+    assert_next_job_renders(warm_backend, settings, service_pid)
