@@ -7,8 +7,9 @@ done, as the poll task does but every 0.1 s) on a warm service (farm/backends/
 warm_service.py) and as one process per render (its fallback), and with `remotion render`
 on the same prebuilt bundle, interleaved run by run so machine load hits all alike; prints
 the median wall times, their ratios to the CLI, and the memory (PSS) of the idle warm
-service with its browser. All get the same browser, props and concurrency. Not part of
-the tests.
+service with its browser. All get the same browser and props; Montage draws frames in
+LOCAL_RENDER_FRAME_CONCURRENCY pages, the CLI is run as it comes (half the cores) and also
+with Montage's concurrency, so the ratio to both is shown. Not part of the tests.
 """
 import argparse
 import json
@@ -68,7 +69,8 @@ def render_with_montage(props, frames, run):
         time.sleep(0.1)
 
 
-def render_with_cli(serve_url, props_file, output):
+def render_with_cli(serve_url, props_file, output, concurrency=None):
+    """`remotion render` as it comes (its own concurrency: half the cores), or with `concurrency`."""
     subprocess.run(
         [
             str(Path(settings.REMOTION_PROJECT_DIR) / "node_modules" / ".bin" / "remotion"),
@@ -79,7 +81,7 @@ def render_with_cli(serve_url, props_file, output):
             f"--props={props_file}",
             f"--browser-executable={browser_executable()}",
             "--codec=h264",
-            "--concurrency=1",
+            *([f"--concurrency={concurrency}"] if concurrency else []),
             "--log=error",
         ],
         cwd=settings.REMOTION_PROJECT_DIR,
@@ -136,7 +138,8 @@ def main():
 
     clip = DEMO_CLIPS[0]
     props = {"code": clip.code, "durationInFrames": args.frames, "fps": FPS, "width": WIDTH, "height": HEIGHT}
-    times = {"warm": [], "process": [], "cli": []}
+    concurrency = settings.LOCAL_RENDER_FRAME_CONCURRENCY
+    times = {"warm": [], "process": [], "cli": [], "cli_same": []}
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="montage-bench-", dir="/tmp") as scratch:
         scratch = Path(scratch)
@@ -164,6 +167,9 @@ def main():
                         times["process"].append(timed(lambda: render_with_montage(props, args.frames, 2 * run + 1)))
                     output = scratch / f"cli-{run}.mp4"
                     times["cli"].append(timed(lambda: render_with_cli(serve_url, props_file, output)))
+                    times["cli_same"].append(
+                        timed(lambda: render_with_cli(serve_url, props_file, output, concurrency))
+                    )
             finally:
                 warm_service.service_stop(0)
 
@@ -171,9 +177,18 @@ def main():
     print(f"{clip.name}, {WIDTH}x{HEIGHT}, {args.frames} frames at {FPS} fps, {args.runs} runs each")
     print(f"load average (1, 5, 15 min): before {load_before}, after {os.getloadavg()}")
     print(f"bundle (cold, once):   {bundle_seconds:6.2f} s")
-    for name, label in (("warm", "LocalBackend, warm"), ("process", "LocalBackend, process"), ("cli", "Remotion CLI")):
+    cli_same = statistics.median(times["cli_same"])
+    print(f"Montage frame concurrency {concurrency}; ratios to the CLI as it comes / with --concurrency={concurrency}")
+    labels = (
+        ("warm", "LocalBackend, warm"), ("process", "LocalBackend, process"), ("cli", "Remotion CLI"),
+        ("cli_same", f"CLI --concurrency={concurrency}"),
+    )
+    for name, label in labels:
         median = statistics.median(times[name])
-        print(f"{label:22s} {median:6.2f} s median  {[round(s, 2) for s in times[name]]}  ratio {median / cli:4.2f}")
+        print(
+            f"{label:24s} {median:6.2f} s median  {[round(s, 2) for s in times[name]]}  "
+            f"ratio {median / cli:4.2f} / {median / cli_same:4.2f}"
+        )
     print(f"idle warm service PSS: {idle_pss:6.0f} MB (slot 0: Node, Chromium and its helpers)")
 
 

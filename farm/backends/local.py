@@ -223,6 +223,7 @@ def job_for(render, paths):
         # Remotion's delayRender timeout in the page, not a limit on the whole render.
         "timeoutInMilliseconds": limits_for(render.kind).browser_timeout_seconds * 1000,
         "stallTimeoutSeconds": settings.RENDER_STALL_TIMEOUT_SECONDS,
+        "concurrency": settings.LOCAL_RENDER_FRAME_CONCURRENCY,
         "browserMemoryMb": settings.RENDER_BROWSER_MEMORY_MB,
         "assetHosts": settings.RENDER_ASSET_HOSTS,
         "egressProxy": sandbox.egress_proxy(),

@@ -5,7 +5,7 @@
 //
 // Job: {kind: 'media'|'still', compositionId, inputProps, outputPath, scratchPath,
 //       progressPath, browserExecutable, bundleRoot, timeoutInMilliseconds,
-//       stallTimeoutSeconds, browserMemoryMb, assetHosts, networkNamespace,
+//       stallTimeoutSeconds, browserMemoryMb, assetHosts, networkNamespace, concurrency,
 //       expected: {width, height, fps, durationInFrames}, frame?, imageFormat?}
 // The output is written to scratchPath and appears at outputPath only when complete.
 import {renderMedia, renderStill, selectComposition} from '@remotion/renderer';
@@ -174,7 +174,7 @@ export const renderJob = async (job, {browser, browserExecutable, serveUrl, trac
       composition,
       codec: 'h264',
       outputLocation: job.scratchPath,
-      concurrency: 1,
+      concurrency: job.concurrency ?? 1,
       onProgress: tracker.onRenderProgress,
     });
   }
