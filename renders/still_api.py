@@ -21,10 +21,12 @@ from rest_framework.views import APIView
 
 from clips.models import Clip
 from config.api.exceptions import ApplicationError
+from config.api.schema import ErrorResponse
 from farm.backends import stills
 from farm.backends.stills import StillSpec
 from generations.models import Generation
 from movies.models import Movie
+from renders.api import SNAPSHOT_ERRORS
 from renders.models import Render
 from renders.outputs.stills import still_poll, still_request, still_spec
 from renders.requests.snapshots import snapshot_for
@@ -55,12 +57,22 @@ class StillSerializer(serializers.Serializer):
     cached = serializers.BooleanField()
 
 
+class StillPendingSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="rendering: poll the Location header")
+
+
 STILL_RESPONSES = {
     200: StillSerializer,
-    202: OpenApiResponse(description="Still being rendered: poll the Location header"),
-    400: OpenApiResponse(description="code_error (with line and column), invalid_frame, invalid_format"),
-    429: OpenApiResponse(description="rate_limited: STILL_RATE reached, see Retry-After"),
+    202: OpenApiResponse(StillPendingSerializer, "Still being rendered: poll the Location header"),
+    422: ErrorResponse("still_failed"),
+    429: ErrorResponse("rate_limited"),
 }
+STILL_START_RESPONSES = {
+    **STILL_RESPONSES,
+    # code_error carries line and column (null when the message names none).
+    400: ErrorResponse("validation_error", "code_error", "invalid_frame", "invalid_format", *SNAPSHOT_ERRORS),
+}
+STILL_STATUS_RESPONSES = {**STILL_RESPONSES, 400: ErrorResponse("code_error"), 404: ErrorResponse("not_found")}
 
 
 def still_url(request, spec):
@@ -98,7 +110,7 @@ class StillStartView(APIView):
     model = None
     kind = None
 
-    @extend_schema(request=StillRequestSerializer, responses=STILL_RESPONSES)
+    @extend_schema(request=StillRequestSerializer, responses=STILL_START_RESPONSES)
     def post(self, request, pk):
         target = get_object_or_404(self.model, pk=pk, owner=request.user)
         params = StillRequestSerializer(data=request.data)
@@ -112,7 +124,7 @@ class StillStartView(APIView):
 
 
 class StillStatusView(APIView):
-    @extend_schema(responses=STILL_RESPONSES)
+    @extend_schema(responses=STILL_STATUS_RESPONSES)
     def get(self, request, key):
         spec = cache.get(f"still-spec:{key}")
         if spec is None:

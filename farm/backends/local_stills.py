@@ -67,7 +67,7 @@ def still_run_process(spec):
     paths = StillPaths(spec)
     project = Path(settings.REMOTION_PROJECT_DIR)
     local_process.launch(
-        sandbox.wrap([shutil.which("node"), str(project / "scripts" / "render.mjs"), str(paths.job)]),
+        sandbox.wrap([shutil.which("node"), str(project / "scripts" / "render.mjs"), str(paths.job)], paths.work),
         job_path=paths.job,
         log_path=paths.log,
         cwd=project,

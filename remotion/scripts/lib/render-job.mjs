@@ -5,7 +5,8 @@
 //
 // Job: {kind: 'media'|'still', compositionId, inputProps, outputPath, scratchPath,
 //       progressPath, browserExecutable, bundleRoot, timeoutInMilliseconds,
-//       stallTimeoutSeconds, browserMemoryMb, assetHosts, networkNamespace, concurrency,
+//       stallTimeoutSeconds, browserMemoryMb, assetHosts, networkNamespace, egressProxy,
+//       concurrency,
 //       expected: {width, height, fps, durationInFrames}, frame?, imageFormat?}
 // The output is written to scratchPath and appears at outputPath only when complete.
 import {renderMedia, renderStill, selectComposition} from '@remotion/renderer';

@@ -15,8 +15,8 @@ from farm import warm_supervisor
 from farm.host_worker import stale_processes_stop
 from farm.backends import warm_service
 from tests.local_render import centre_rgb, clip_render, decoded_frames, output_path, start, wait_final, wait_until
-from tests.farm.backends.hostile import NAVIGATION_PROBES, PROBES, Listener, probe_clip
-from tests.farm.backends.test_sandbox import probe_outcomes
+from tests.farm.backends.hostile import Listener
+from tests.farm.backends.test_sandbox_network import run_probe_table
 from tests.warm_render import wait_ready
 
 pytestmark = [pytest.mark.django_db, pytest.mark.render]
@@ -181,18 +181,13 @@ def test_the_supervisor_starts_a_service_and_replaces_one_that_died(local_backen
         warm_service.service_stop(0)
 
 
-def test_every_hostile_probe_reaches_nothing_through_the_warm_service(warm_backend, settings):
-    probes = {**PROBES, **NAVIGATION_PROBES}
+def test_the_hostile_table_reaches_nothing_through_the_warm_service(warm_backend, settings):
+    jobs_before = wait_ready(0)["jobs"]
     with Listener() as listener:
-        render = start(warm_backend, clip_render(probe_clip(listener.origin, probes), frames=2))
-        assert warm_service.slot_of(render.farm_render_id) == 0
+        assert run_probe_table(warm_backend, settings, listener.origin) == {}
 
-        progress = wait_final(warm_backend, render)
-
-    assert progress.fatal_error is None
-    outcomes = probe_outcomes(settings, render, probes)
-    assert {name: outcome for name, outcome in outcomes.items() if outcome not in ("blocked", "sent")} == {}
-    assert (listener.connections, dict(listener.hits)) == (0, {})
+        assert listener.reached() == (0, 0, {})
+    assert wait_ready(0)["jobs"] == jobs_before + 1  # it ran in the warm service
 
 
 def test_a_warm_job_of_a_render_no_longer_this_hosts_is_cancelled_by_the_stale_check(warm_backend, settings):
