@@ -97,7 +97,7 @@ class LocalBackend(RenderBackend):
         state = _read_state(paths.progress)
         if _is_final(state):
             return _finish(render, paths, state)
-        if not _has_exited(render, paths):
+        if not warm_service.job_exited(render.farm_render_id, _pid(render), paths.job):
             if _silent_for(paths) > settings.RENDER_STALL_TIMEOUT_SECONDS + STALL_GRACE_SECONDS:
                 _clean_up(paths, render)
                 return RenderProgress(
@@ -246,20 +246,12 @@ def _finish(render, paths, state):
 
 
 def _clean_up(paths, render=None):
-    """No process of the render left, and no browser profile or downloads. A warm service
-    that stopped answering for its job is killed (the supervisor starts a fresh one)."""
+    """No process of the render left (nor a warm service stuck on it), and no browser
+    profile or downloads."""
     local_process.kill_leftovers(paths.job)
-    slot = warm_service.slot_of(render.farm_render_id) if render else None
-    if slot is not None and warm_service.is_running(slot, _pid(render)):
-        warm_service.service_stop(slot)
+    if render is not None:
+        warm_service.service_stop_if_running(render.farm_render_id, _pid(render))
     shutil.rmtree(paths.tmp, ignore_errors=True)
-
-
-def _has_exited(render, paths):
-    slot = warm_service.slot_of(render.farm_render_id)
-    if slot is None:
-        return local_process.has_exited(_pid(render), paths.job)
-    return not warm_service.is_running(slot, _pid(render))
 
 
 def _silent_for(paths):

@@ -167,3 +167,18 @@ def job_recall(job_path):
     """Cancel the job wherever a service of this host runs it (a start whose worker was lost)."""
     for slot in slots():
         job_cancel(slot, job_path)
+
+
+def job_exited(farm_render_id, pid, job_path):
+    """Whether what runs the job is gone: its warm service, or its own process."""
+    slot = slot_of(farm_render_id)
+    if slot is None:
+        return local_process.has_exited(pid, job_path)
+    return not is_running(slot, pid)
+
+
+def service_stop_if_running(farm_render_id, pid):
+    """Kill the warm service of a job that went silent (the supervisor starts a fresh one)."""
+    slot = slot_of(farm_render_id)
+    if slot is not None and is_running(slot, pid):
+        service_stop(slot)

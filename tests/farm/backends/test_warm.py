@@ -134,14 +134,18 @@ def test_a_cancelled_job_ends_alone(warm_backend, settings):
 
 
 def test_what_a_page_stores_is_gone_for_the_next_job(warm_backend, settings):
-    # Red when the previous job's storage is still there, green when it is not.
-    code = """import {AbsoluteFill} from 'remotion';
-const seen = window.localStorage.getItem('left-behind');
+    writer = """import {AbsoluteFill} from 'remotion';
 window.localStorage.setItem('left-behind', 'by an earlier job');
+export default () => <AbsoluteFill style={{backgroundColor: '#00ff00'}} />;
+"""
+    # Red when an earlier job's storage is still there, green when it is not.
+    reader = """import {AbsoluteFill} from 'remotion';
+const seen = window.localStorage.getItem('left-behind');
 export default () => <AbsoluteFill style={{backgroundColor: seen ? '#ff0000' : '#00ff00'}} />;
 """
     colours = []
-    for _ in range(2):
+    for code in (writer, reader):
+        wait_ready(0)
         render = start(warm_backend, clip_render(code, frames=1))
         assert wait_final(warm_backend, render).done
         assert warm_service.slot_of(render.farm_render_id) == 0
