@@ -10,14 +10,17 @@ from config.api.ownership import OwnerScopedMixin
 from config.api.schema import ErrorResponse
 from config.api.strict import StrictJSONTypesMixin
 from exports.api import ExportActionMixin
-from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
+from renders.embedding import LatestRenderOnDetailMixin, PosterUrlField, with_latest_render
 
 
 class ClipSerializer(StrictJSONTypesMixin, serializers.ModelSerializer):
+    poster_url = PosterUrlField("clip")
+
     class Meta:
         model = Clip
         fields = [
-            "id", "name", "code", "raw_code", "duration_in_frames", "fps", "code_problem", "created_at", "updated_at"
+            "id", "name", "code", "raw_code", "duration_in_frames", "fps", "code_problem", "poster_url", "created_at",
+            "updated_at",
         ]
         # code_problem: set on rows saved before the check on save that fail it (null otherwise).
         read_only_fields = ["id", "code_problem", "created_at", "updated_at"]

@@ -45,7 +45,8 @@ class ClipListView(OwnedObjectsMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return super().get_queryset().defer("code", "raw_code")
+        # The code stays: each row's poster is addressed by it.
+        return super().get_queryset().defer("raw_code")
 
 
 class ClipCreateView(LoginRequiredMixin, FormView):

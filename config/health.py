@@ -24,6 +24,7 @@ from django.db import connection
 from django.http import JsonResponse
 from kombu import Connection
 
+from farm import warm_supervisor
 from farm.backends import BackendNotConfigured, get_backend, sandbox
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ def healthz(request):
 def readyz(request):
     checks = {name: _run(name, check) for name, check in CHECKS.items()}
     ready = all(result["status"] == "ok" for result in checks.values())
-    return JsonResponse({"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503)
+    body = {"status": "ok" if ready else "error", "checks": checks, "warm_renderer": _warm_renderer()}
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 def _database():
@@ -72,6 +74,15 @@ def _render_backend():
         # Ready either way, but never silently unsealed: the report says how renders run.
         return {"sandbox": sandbox.isolation_summary()}
     return None
+
+
+def _warm_renderer():
+    # Reported, never a reason to refuse traffic: renders fall back to one process each.
+    try:
+        return warm_supervisor.readiness()
+    except Exception:  # a readiness probe reports, it does not fail on a report
+        logger.warning("readyz: the warm renderer report failed", exc_info=True)
+        return {"enabled": True, "error": "unavailable"}
 
 
 CHECKS = {"database": _database, "broker": _broker, "cache": _cache, "render_backend": _render_backend}

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config.metrics_view import metrics_view
+from renders.still_api import file_urlpatterns as still_file_urls
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="movies:list"), name="home"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("generations/", include("generations.urls")),
     path("renders/", include("renders.urls")),
     path("embed/", include("previews.urls")),
+    path("renders/", include(still_file_urls)),
     path("admin/", admin.site.urls),
     path("api/", include("config.api.urls")),
     path("metrics", metrics_view, name="metrics"),

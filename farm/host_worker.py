@@ -8,6 +8,7 @@ host's row every RENDER_HOST_HEARTBEAT_SECONDS, stops stale processes again and 
 `on_heartbeat` it was given: config/celery.py passes the hand-back of lost hosts' renders
 (renders/tasks.py), so they restart within a heartbeat of their host being counted lost
 instead of at the next minute's sweep. A callable, because the farm sits below renders.
+The host's warm render services are kept running too (warm_supervisor.py).
 """
 import logging
 import threading
@@ -16,8 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, connection, connections
 
-from farm import hosts
-from farm.backends import local_process, sandbox
+from farm import hosts, warm_supervisor
+from farm.backends import local_process, sandbox, warm_service
 from renders.models import Render
 
 logger = logging.getLogger(__name__)
@@ -37,10 +38,12 @@ def host_worker_ready(on_heartbeat=None):
     _stop.clear()
     thread = threading.Thread(target=_beat, args=(on_heartbeat,), name="render-host-heartbeat", daemon=True)
     thread.start()
+    warm_supervisor.supervision_start()
 
 
 def host_worker_shutdown():
     _stop.set()
+    warm_supervisor.supervision_stop()
 
 
 def _beat(on_heartbeat):
@@ -60,10 +63,12 @@ def _beat(on_heartbeat):
 
 
 def stale_processes_stop():
-    """Kill this machine's render processes whose render is no longer live on this host."""
+    """Kill this machine's render processes whose render is no longer live on this host,
+    and cancel such jobs in its warm services."""
     root = Path(settings.LOCAL_RENDER_DIR).resolve()
     jobs = {}
-    for job in local_process.marked_jobs():
+    warm_jobs = [(answer or {}).get("job") for answer in map(warm_service.status, warm_service.slots())]
+    for job in [*local_process.marked_jobs(), *filter(None, warm_jobs)]:
         path = Path(job)
         # Only renders of this host's own data dir: other installs may share the machine.
         if path.parent.parent == root and path.parent.name.isdigit():
@@ -79,4 +84,5 @@ def stale_processes_stop():
     for render_id in stale:
         logger.warning("Stopping the stale render process of render %s on this host", render_id)
         local_process.kill_leftovers(jobs[render_id])
+        warm_service.job_recall(jobs[render_id])
     return stale

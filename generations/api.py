@@ -11,11 +11,12 @@ from config.api.schema import ErrorResponse
 from config.api.strict import StrictJSONTypesMixin
 from generations.models import Generation
 from generations.services import generation_create, generation_save_as_clip
-from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
+from renders.embedding import LatestRenderOnDetailMixin, PosterUrlField, with_latest_render
 
 
 class GenerationSerializer(StrictJSONTypesMixin, serializers.ModelSerializer):
     parent = OwnedPrimaryKeyRelatedField(queryset=Generation.objects.all(), required=False, allow_null=True)
+    poster_url = PosterUrlField("generation")
 
     class Meta:
         model = Generation
@@ -41,6 +42,7 @@ class GenerationSerializer(StrictJSONTypesMixin, serializers.ModelSerializer):
             "duration_in_seconds",
             "parent",
             "refinement_prompt",
+            "poster_url",
         ]
         extra_kwargs = {
             **VERBATIM_CODE,

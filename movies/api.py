@@ -15,7 +15,7 @@ from exports.api import ExportActionMixin
 from movies.history import movie_history, movie_redo, movie_undo
 from movies.if_match import expected_version, movie_etag
 from movies.models import Movie, MovieRevision, Scene
-from movies.selectors import movie_with_scenes, with_scenes
+from movies.selectors import first_scene_codes_load, movie_with_scenes, with_scenes
 from movies.services import (
     movie_create,
     movie_delete,
@@ -27,7 +27,7 @@ from movies.services import (
     scenes_reorder,
 )
 from movies.timeline_store import MovieChangedError
-from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
+from renders.embedding import LatestRenderOnDetailMixin, PosterUrlField, with_latest_render
 
 
 class SceneSerializer(serializers.ModelSerializer):
@@ -49,12 +49,20 @@ class SceneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MovieListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        # Each poster hashes its first clip's code, which the timeline read defers.
+        return super().to_representation(first_scene_codes_load(list(data.all() if hasattr(data, "all") else data)))
+
+
 class MovieSerializer(StrictJSONTypesMixin, serializers.ModelSerializer):
     scenes = SceneSerializer(many=True, read_only=True)
+    poster_url = PosterUrlField("movie")
 
     class Meta:
+        list_serializer_class = MovieListSerializer
         model = Movie
-        fields = ["id", "name", "fps", "version", "total_duration_in_frames", "scenes"]
+        fields = ["id", "name", "fps", "version", "total_duration_in_frames", "scenes", "poster_url"]
         read_only_fields = ["id", "version", "total_duration_in_frames"]
         extra_kwargs = {"fps": FPS}
 

@@ -2,6 +2,7 @@
 number of queries however many scenes it holds."""
 from django.db.models import Prefetch
 
+from clips.models import Clip
 from movies.models import Movie, Scene
 
 
@@ -25,3 +26,17 @@ def movie_with_scenes(movie_id):
 def movies_using_clip(clip_id):
     scenes = Scene.objects.filter(clip_id=clip_id)
     return Movie.objects.filter(pk__in=scenes.values("movie_id")).order_by("pk")
+
+
+def first_scene_codes_load(movies):
+    """Fill in the deferred code of each movie's first clip (what its poster shows) with
+    one query for the whole page."""
+    firsts = [
+        next((scene for scene in sorted(movie.scenes.all(), key=lambda s: s.position) if scene.clip_id), None)
+        for movie in movies
+    ]
+    codes = dict(Clip.objects.filter(pk__in={s.clip_id for s in firsts if s}).values_list("pk", "code"))
+    for scene in firsts:
+        if scene is not None:
+            scene.clip.code = codes.get(scene.clip_id, "")
+    return movies

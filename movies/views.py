@@ -15,6 +15,7 @@ from config.pages import OwnedObjectsMixin, OwnedObjectPostView
 from movies.editor import editor_context
 from movies.forms import MovieForm, MovieRenameForm
 from movies.models import Movie
+from movies.selectors import first_scene_codes_load, with_scenes
 from movies.services import movie_create, movie_delete, movie_update
 from renders.models import Render
 from renders.panel import RenderPanelMixin
@@ -26,10 +27,14 @@ class MovieListView(OwnedObjectsMixin, ListView):
 
     def get_queryset(self):
         # Meta.ordering does not apply to an aggregated query: order explicitly.
-        return super().get_queryset().annotate(scene_count=Count("scenes")).order_by("-created_at", "-id")
+        movies = super().get_queryset().annotate(scene_count=Count("scenes")).order_by("-created_at", "-id")
+        return with_scenes(movies)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(form=MovieForm(initial={"fps": 30}), **kwargs)
+        context = super().get_context_data(form=MovieForm(initial={"fps": 30}), **kwargs)
+        # Each row's poster is addressed by its first clip's code, which the timeline defers.
+        first_scene_codes_load(context["object_list"])
+        return context
 
 
 class MovieCreateView(LoginRequiredMixin, FormView):

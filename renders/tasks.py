@@ -21,7 +21,8 @@ from farm.backends import FatalBackendError, StartedRender, TransientBackendErro
 from renders.lifecycle import batch_polls, host_recovery, routing, starts, sweep, transitions
 from renders.lifecycle.transitions import DATABASE_ERRORS, Next
 from renders.models import Render
-from renders.outputs import retention
+from farm.backends.stills import StillSpec
+from renders.outputs import retention, stills
 from renders.requests import idempotency
 
 logger = logging.getLogger(__name__)
@@ -148,6 +149,17 @@ def delete_render_output(self, output):
 @shared_task(name="renders.tasks.expire_render_outputs")
 def expire_render_outputs():
     retention.render_outputs_expire(then=delete_render_output.delay)
+
+
+@shared_task(
+    name="renders.tasks.render_still",
+    autoretry_for=(TransientBackendError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=3,
+)
+def render_still(spec):
+    stills.still_render_now(StillSpec(**spec))
 
 
 @shared_task(name="renders.tasks.prune_idempotency_keys")

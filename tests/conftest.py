@@ -9,6 +9,7 @@ from tests.factories import UserFactory
 pytest_plugins = [
     "tests.fakes.lambda_fixtures",
     "tests.local_render",
+    "tests.warm_render",
     "tests.renders.celery_worker",
     "tests.production_server",
     "tests.database_outage",
@@ -20,6 +21,9 @@ def _isolated_storage(settings, tmp_path):
     """Outputs, bundles and the embedded broker of a test never touch the developer's var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LOCAL_RENDER_DIR = tmp_path / "local-renders"
+    # No warm render service listens here: renders run as a process each unless a test
+    # asks for a warm one (tests/warm_render.py).
+    settings.LOCAL_RENDER_WARM_DIR = tmp_path / "warm-renderers"
     # Test users need no slow password hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -7,6 +7,7 @@ from generations.api import api_urlpatterns as generation_urls
 from movies.api import api_urlpatterns as movie_urls
 from previews.api import api_urlpatterns as preview_urls
 from renders.api import api_urlpatterns as render_urls
+from renders.still_api import api_urlpatterns as still_urls
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -17,4 +18,5 @@ urlpatterns = [
     *movie_urls,
     *render_urls,
     *preview_urls,
+    *still_urls,
 ]

@@ -307,6 +307,20 @@ RENDER_MAX_RESTARTS = env_int("RENDER_MAX_RESTARTS", 2, minimum=0)
 # variables). Unset: outputs stay in MEDIA_ROOT on the machine that rendered them.
 RENDER_STORAGE_BUCKET = env_str("RENDER_STORAGE_BUCKET", None)
 LOCAL_RENDER_DIR = DATA_DIR / "local-renders"
+# Warm renderers (renders/backends/warm_service.py): per slot, a Node service with the
+# browser kept open, supervised by the workers; off: one process per render, as a
+# fallback always is. Each service is replaced after this many jobs (bounds leaks).
+LOCAL_RENDER_WARM = env_bool("LOCAL_RENDER_WARM", True)
+LOCAL_RENDER_WARM_DIR = DATA_DIR / "warm-renderers"
+LOCAL_RENDER_WARM_MAX_JOBS = env_int("LOCAL_RENDER_WARM_MAX_JOBS", 100, minimum=1)
+# Pages one local render draws frames in at once. 1: with 2, a clip whose component
+# throws was once seen to complete (tests/farm/backends/test_local.py), so more is an
+# operator's informed choice, not a default.
+LOCAL_RENDER_FRAME_CONCURRENCY = env_int("LOCAL_RENDER_FRAME_CONCURRENCY", 1, minimum=1)
+# Stills (POST .../still/): how long a request waits for the image before answering 202,
+# and their own rate limit per user (they do not use the hourly video quota).
+STILL_WAIT_SECONDS = env_int("STILL_WAIT_SECONDS", 10, minimum=0, maximum=60)
+STILL_RATE = env_str("STILL_RATE", "60/m")
 # Sealing of local renders (README, "Running untrusted code"). Hosts (host or host:port)
 # a render may load images, fonts and media from, besides its own bundle; empty: none.
 RENDER_ASSET_HOSTS = env_list("RENDER_ASSET_HOSTS", [])

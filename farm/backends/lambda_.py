@@ -158,7 +158,7 @@ class LambdaBackend(RenderBackend):
         suffix = "/" + output_name(render.pk)
         s3 = self._s3()
         try:
-            for bucket in self._render_buckets(s3):
+            for bucket in render_buckets(s3):
                 for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="renders/"):
                     for item in page.get("Contents", ()):
                         if item["Key"].endswith(suffix):
@@ -166,11 +166,6 @@ class LambdaBackend(RenderBackend):
         except lambda_errors.FARM_ERRORS as exc:
             raise lambda_errors.status_error(exc) from exc
         return None
-
-    def _render_buckets(self, s3):
-        # Remotion's own naming of the render bucket it creates per region.
-        prefix = "remotionlambda-" + settings.REMOTION_AWS_REGION.replace("-", "")
-        return [b["Name"] for b in s3.list_buckets().get("Buckets", ()) if b["Name"].startswith(prefix)]
 
     def cancel(self, render):
         try:
@@ -216,6 +211,10 @@ class LambdaBackend(RenderBackend):
         # a slow start is waited for rather than mistaken for a lost one.
         return _start_config(self._start_read_timeout or _function_seconds() + START_READ_MARGIN_SECONDS)
 
+    def farm_client(self, *, start=False):
+        """The official client: `start` for calls that do the work (a start, a still)."""
+        return self._client(start=start)
+
     def _client(self, *, start=False):
         self.check_configured()
         return lambda_clients.remotion_client(self._start_config() if start else self._status_config)
@@ -233,6 +232,12 @@ def _delete_objects(s3, bucket, keys):
         raise TransientBackendError(
             f"S3 kept {len(reply['Errors'])} object(s) of {bucket}, e.g. {first.get('Key')}: {first.get('Message')}"
         )
+
+
+def render_buckets(s3):
+    # Remotion's own naming of the render bucket it creates per region.
+    prefix = "remotionlambda-" + settings.REMOTION_AWS_REGION.replace("-", "")
+    return [b["Name"] for b in s3.list_buckets().get("Buckets", ()) if b["Name"].startswith(prefix)]
 
 
 def output_name(render_id):

@@ -1,6 +1,8 @@
-"""Renders on this machine: remotion/scripts/render.mjs run by Node + Chromium as one
-detached process per render, reporting through a progress file. The same asynchronous
-shape as Lambda: `start` returns at once and `progress` is polled.
+"""Renders on this machine: a job run by Node + Chromium, reporting through a progress
+file. The same asynchronous shape as Lambda: `start` returns at once and `progress` is
+polled. A job goes to a warm service of this host when one is idle (warm_service.py: a
+browser kept open, farm render id local-<pk>-w<slot>-<service pid>), else to
+remotion/scripts/render.mjs as one detached process (local-<pk>-<pid>).
 
 Per render, LOCAL_RENDER_DIR/<pk>/ holds job.json (what to render), progress.json
 (written atomically by the script: stage bundling|rendering|done|error|cancelled,
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from farm.backends import local_process, output_storage, sandbox
+from farm.backends import local_process, output_storage, sandbox, warm_service
 from farm.backends.base import (
     RENDERER_OUTPUT_MAX,
     BackendNotConfigured,
@@ -72,7 +74,10 @@ class LocalBackend(RenderBackend):
         # an earlier attempt's process (this host ran it before it was lost) write it.
         local_process.kill_leftovers(paths.job)
         paths.progress.unlink(missing_ok=True)
-        paths.job.write_text(json.dumps(_job(render, paths)))
+        paths.job.write_text(json.dumps(job_for(render, paths)))
+        warm = warm_service.job_submit(paths.job) if settings.LOCAL_RENDER_WARM else None
+        if warm is not None:
+            return StartedRender(farm_render_id=warm_service.farm_render_id(render.pk, *warm))
         try:
             pid = local_process.launch(
                 sandbox.wrap([_node(), str(_project_dir() / "scripts" / "render.mjs"), str(paths.job)], paths.work),
@@ -92,9 +97,9 @@ class LocalBackend(RenderBackend):
         state = _read_state(paths.progress)
         if _is_final(state):
             return _finish(render, paths, state)
-        if not local_process.has_exited(_pid(render), paths.job):
+        if not warm_service.job_exited(render.farm_render_id, _pid(render), paths.job):
             if _silent_for(paths) > settings.RENDER_STALL_TIMEOUT_SECONDS + STALL_GRACE_SECONDS:
-                _clean_up(paths)
+                _clean_up(paths, render)
                 return RenderProgress(
                     fraction=state.get("progress", 0.0),
                     fatal_error=f"The render stopped responding: no progress for "
@@ -107,7 +112,7 @@ class LocalBackend(RenderBackend):
         if _is_final(state):
             return _finish(render, paths, state)
         # Killed or crashed before it could say so: its browser may still be running.
-        _clean_up(paths)
+        _clean_up(paths, render)
         return RenderProgress(
             fraction=state.get("progress", 0.0),
             fatal_error=f"The render process stopped without finishing: {_last_error_line(paths.log)}",
@@ -116,7 +121,12 @@ class LocalBackend(RenderBackend):
 
     def cancel(self, render):
         paths = _Paths(render)
-        local_process.stop(_pid(render), paths.job, grace_seconds=CANCEL_GRACE_SECONDS)
+        slot = warm_service.slot_of(render.farm_render_id)
+        if slot is None:
+            local_process.stop(_pid(render), paths.job, grace_seconds=CANCEL_GRACE_SECONDS)
+        else:
+            final = lambda: _is_final(_read_state(paths.progress))  # noqa: E731
+            warm_service.job_stop(slot, paths.job, final, grace_seconds=CANCEL_GRACE_SECONDS)
         paths.scratch.unlink(missing_ok=True)
         shutil.rmtree(paths.tmp, ignore_errors=True)
         return CancelOutcome(stopped=True)
@@ -137,6 +147,7 @@ class LocalBackend(RenderBackend):
         # A process launched before the worker died cannot be told apart from one still
         # being set up, and its pid was never recorded: stop it and start afresh.
         local_process.kill_leftovers(_Paths(render).job)
+        warm_service.job_recall(_Paths(render).job)
         return None
 
     def output_location(self, render):
@@ -198,8 +209,10 @@ class _Paths:
         self.output = Path(settings.MEDIA_ROOT) / self.output_key
 
 
-def _job(render, paths):
+def job_for(render, paths):
+    """The job file's contents for `render` (or a still's spec: the same snapshot fields)."""
     return {
+        "kind": "media",
         "compositionId": render.composition_id,
         "inputProps": render.input_props,
         "outputPath": str(paths.output),
@@ -210,9 +223,11 @@ def _job(render, paths):
         # Remotion's delayRender timeout in the page, not a limit on the whole render.
         "timeoutInMilliseconds": limits_for(render.kind).browser_timeout_seconds * 1000,
         "stallTimeoutSeconds": settings.RENDER_STALL_TIMEOUT_SECONDS,
+        "concurrency": settings.LOCAL_RENDER_FRAME_CONCURRENCY,
         "browserMemoryMb": settings.RENDER_BROWSER_MEMORY_MB,
         "assetHosts": settings.RENDER_ASSET_HOSTS,
         "egressProxy": sandbox.egress_proxy(),
+        "networkNamespace": sandbox.uses_network_namespace(),
         # The script refuses to render anything other than what was checked and charged.
         "expected": {
             "width": render.width,
@@ -230,9 +245,12 @@ def _finish(render, paths, state):
     return _outcome(render, state)
 
 
-def _clean_up(paths):
-    """No process of the render left, and no browser profile or downloads."""
+def _clean_up(paths, render=None):
+    """No process of the render left (nor a warm service stuck on it), and no browser
+    profile or downloads."""
     local_process.kill_leftovers(paths.job)
+    if render is not None:
+        warm_service.service_stop_if_running(render.farm_render_id, _pid(render))
     shutil.rmtree(paths.tmp, ignore_errors=True)
 
 

@@ -22,13 +22,13 @@ def storage_bucket():
     return settings.RENDER_STORAGE_BUCKET
 
 
-def output_upload(path, bucket, key, *, filename):
+def output_upload(path, bucket, key, *, filename, content_type="video/mp4"):
     try:
         _client().upload_file(
             str(path),
             bucket,
             key,
-            ExtraArgs={"ContentType": "video/mp4", "ContentDisposition": f'attachment; filename="{filename}"'},
+            ExtraArgs={"ContentType": content_type, "ContentDisposition": f'attachment; filename="{filename}"'},
         )
     except _ERRORS as exc:
         raise TransientBackendError(f"Could not upload the output to bucket {bucket}: {exc}") from exc

@@ -14,6 +14,7 @@ from renders.models import Render, RenderHost
 
 POLLS_QUEUE = "polls"
 DEFAULT_QUEUE = "celery"
+LOCAL_POLL_SECONDS = 0.5
 
 
 def poll_queue(render):
@@ -28,4 +29,9 @@ def poll_queue(render):
 def poll_interval(render):
     if render.backend == Render.Backend.LAMBDA and webhooks_configured():
         return float(settings.RENDER_FALLBACK_POLL_SECONDS)
+    if render.backend == Render.Backend.LOCAL:
+        # A local poll reads a file on its own host, unlike a billed Lambda status call:
+        # a short render (a warm one takes about a second) completes when it finishes,
+        # not at the kind's next poll.
+        return min(LOCAL_POLL_SECONDS, limits_for(render.kind).poll_interval_seconds)
     return limits_for(render.kind).poll_interval_seconds

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
+from renders.outputs.posters import filmstrip_specs, poster_spec, poster_url, render_poster_spec
 from renders.panel import target_detail_url
 from renders.requests.quota import quota_status
 
@@ -72,3 +73,33 @@ def page_url(context, number):
     query = context["request"].GET.copy()
     query["page"] = number
     return f"?{query.urlencode()}"
+
+
+@register.inclusion_tag("partials/poster.html")
+def poster(target, kind):
+    """The target's poster, or a placeholder while it is being made."""
+    return {"url": poster_url(poster_spec(kind, target)), "label": str(target)}
+
+
+@register.simple_tag
+def poster_src(target, kind):
+    """The target's poster URL, or '' while it is being made."""
+    return poster_url(poster_spec(kind, target)) or ""
+
+
+@register.simple_tag
+def scene_posters(movie):
+    """{scene id: its still at its trimmed start (the filmstrip the timeline's blocks show),
+    or None while it is being made}."""
+    return {scene.pk: poster_url(spec) for scene, spec in filmstrip_specs(movie)}
+
+
+@register.filter
+def poster_of(posters, scene):
+    return posters.get(scene.pk)
+
+
+@register.simple_tag
+def render_poster(render):
+    """The middle frame of what `render` renders, for <video poster>; '' until it is made."""
+    return poster_url(render_poster_spec(render)) or ""

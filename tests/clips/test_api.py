@@ -8,7 +8,8 @@ from tests.movies.timeline import stored_total
 pytestmark = pytest.mark.django_db
 
 FIELDS = {
-    "id", "name", "code", "raw_code", "duration_in_frames", "fps", "code_problem", "created_at", "updated_at"
+    "id", "name", "code", "raw_code", "duration_in_frames", "fps", "code_problem", "poster_url", "created_at",
+    "updated_at",
 }
 
 

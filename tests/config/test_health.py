@@ -79,3 +79,15 @@ def test_a_probe_is_never_redirected_to_https(client, settings):
     settings.SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     assert client.get("/healthz").status_code == 200
     assert client.get("/accounts/login/").status_code == 301
+
+
+def test_readyz_reports_the_warm_renderer_without_depending_on_it(client, db, ready_backend, warm_pool, settings):
+    settings.LOCAL_RENDER_CONCURRENCY = 2
+    assert client.get("/readyz").json()["warm_renderer"] == {"enabled": True, "slots": 2, "ready": 0, "busy": 0}
+
+    settings.RENDER_BROWSER_MEMORY_MB = 512
+    warm_pool.serve(settings)  # slot 0 only
+
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["warm_renderer"] == {"enabled": True, "slots": 2, "ready": 1, "busy": 0}

@@ -1,4 +1,5 @@
-"""What a deployed Remotion Lambda 4.0.527 function answers to `info`, `start` and `status`.
+"""What a deployed Remotion Lambda 4.0.527 function answers to `info`, `start`, `status`
+(and `still`: remotion_still.py).
 
 Faithful to ../shared/reference/remotion-lambda.md: the version check, the reply keys, the
 three error shapes, large input props read back from the render bucket, the progress file
@@ -17,6 +18,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from tests.fakes import progress_file
+from tests.fakes.remotion_still import still_reply
 from tests.fakes.remotion_webhooks import WebhookSender
 
 REMOTION_VERSION = "4.0.527"
@@ -103,6 +105,8 @@ class RemotionFarm:
         self.default_steps = (Progress(0.5), Done())
         self.renders = {}
         self.webhooks = WebhookSender()
+        self.stills = []  # what each still invocation rendered: payload, props, bucket, key
+        self.still_error = None  # set: every still fails with this message
         self._scripts = deque()
         self._lock = threading.Lock()
 
@@ -170,9 +174,11 @@ class RemotionFarm:
                 return {"type": "error", "message": str(exc), "stack": f"Error: {exc}\n    at startHandler"}
         if routine == "status":
             return self._status(payload)
+        if routine == "still":
+            return still_reply(self, payload)
         return {"type": "error", "message": f"Command not found: {json.dumps(payload)}", "stack": ""}
 
-    def _check_version(self, payload, api_name):
+    def check_version(self, payload, api_name):
         if payload.get("version") != self.version:
             raise ValueError(
                 f"Version mismatch: When calling {api_name}, you passed {self.function_name} as the "
@@ -183,12 +189,12 @@ class RemotionFarm:
             )
 
     def _start(self, payload):
-        self._check_version(payload, "renderMediaOnLambda()")
+        self.check_version(payload, "renderMediaOnLambda()")
         missing = [key for key in START_REQUIRED_KEYS if payload.get(key) is None]
         if missing:
             raise ValueError(f"Missing required start fields: {', '.join(missing)}")
         bucket = payload.get("bucketName") or self.bucket
-        input_props = self._resolve_input_props(payload["inputProps"])
+        input_props = self.resolve_input_props(payload["inputProps"])
         render_id = "".join(random.choices(string.ascii_lowercase + string.digits, k=10))
         if payload.get("deleteAfter"):
             # Remotion prefixes the id so the bucket's lifecycle rule on renders/<value> applies.
@@ -201,7 +207,7 @@ class RemotionFarm:
             self.renders[render_id] = FarmRender(render_id, bucket, payload, input_props, steps, now_ms)
         return {"type": "success", "renderId": render_id, "bucketName": bucket}
 
-    def _resolve_input_props(self, serialized):
+    def resolve_input_props(self, serialized):
         if serialized["type"] == "payload":
             return json.loads(serialized["payload"])
         if serialized["type"] == "bucket-url":
@@ -214,7 +220,7 @@ class RemotionFarm:
 
     def _status(self, payload):
         try:
-            self._check_version(payload, "getRenderProgress()")
+            self.check_version(payload, "getRenderProgress()")
         except ValueError as exc:
             raise FunctionCrashed("Error", str(exc)) from exc
         with self._lock:

@@ -78,12 +78,14 @@ def test_movie_crud(api, user):
     assert created.status_code == 201
     movie = created.json()
     assert movie | {"id": None} == {
-        "id": None, "name": "Teaser", "fps": 30, "version": 1, "total_duration_in_frames": 0, "scenes": []
+        "id": None, "name": "Teaser", "fps": 30, "version": 1, "total_duration_in_frames": 0, "scenes": [],
+        "poster_url": None,
     }
 
     renamed = api.patch(movie_url(movie["id"]), {"name": "Trailer", "fps": 24}, format="json")
     assert renamed.json() | {"id": None} == {
-        "id": None, "name": "Trailer", "fps": 24, "version": 2, "total_duration_in_frames": 0, "scenes": []
+        "id": None, "name": "Trailer", "fps": 24, "version": 2, "total_duration_in_frames": 0, "scenes": [],
+        "poster_url": None,
     }
     replaced = api.put(movie_url(movie["id"]), {"name": "Final"}, format="json")
     assert (replaced.status_code, replaced.json()["name"]) == (200, "Final")

@@ -1,0 +1,114 @@
+"""Posters and filmstrips: small stills (outputs/stills.py) of what a clip, generation,
+movie or render shows, made in the background and found again by their content.
+
+A poster's address is the hash of the code, frame and size it shows, so a changed code,
+scene list or trim simply names another still: the old poster is never shown for the new
+content, and the new one is asked for as soon as the change is saved (renders/
+poster_signals.py) or, at the latest, when a page or the API first looks for it. Until it
+is stored, its URL is null and pages show a placeholder.
+"""
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+
+from celery import current_app
+from farm.backends import stills
+from farm.backends.stills import StillSpec
+
+POSTER_LONG_SIDE = 320
+POSTER_FORMAT = "jpeg"
+# A stored still stays stored: remembering that saves a bucket HEAD per row of a list.
+STORED_MEMO_SECONDS = 24 * 3600
+QUEUED_MEMO_SECONDS = 300
+
+
+def poster_size(width, height):
+    scale = POSTER_LONG_SIDE / max(width, height)
+    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+
+
+def _code_still(kind, code, duration_in_frames, fps, frame, size=(16, 9)):
+    width, height = poster_size(*size)
+    return StillSpec(
+        kind=kind,
+        composition_id="DynamicCode",
+        input_props={"code": code, "durationInFrames": duration_in_frames, "fps": fps, "width": width, "height": height},
+        width=width,
+        height=height,
+        fps=fps,
+        duration_in_frames=duration_in_frames,
+        frame=min(max(frame, 0), duration_in_frames - 1),
+        image_format=POSTER_FORMAT,
+    )
+
+
+def poster_spec(kind, target):
+    """The poster of a clip or generation (its middle frame) or of a movie (the middle of
+    its first scene, as trimmed); None when there is nothing to show."""
+    if kind == "clip":
+        return _code_still("clip", target.code, target.duration_in_frames, target.fps, target.duration_in_frames // 2)
+    if kind == "generation":
+        if not target.is_ready:
+            return None
+        duration = target.duration_in_frames
+        return _code_still("generation", target.code, duration, target.fps, duration // 2, target.dimensions)
+    scenes = filmstrip_scenes(target)
+    if not scenes:
+        return None
+    scene = scenes[0]
+    return _code_still(
+        "movie", scene.clip.code, scene.base_duration, target.fps, scene.trim_start + scene.effective_duration // 2
+    )
+
+
+def filmstrip_scenes(movie):
+    """The scenes with a clip, in order; uses scenes prefetched with their clips if any."""
+    scenes = getattr(movie, "_prefetched_objects_cache", {}).get("scenes")
+    if scenes is None:
+        scenes = movie.scenes.select_related("clip")
+    return sorted((scene for scene in scenes if scene.clip_id), key=lambda scene: scene.position)
+
+
+def filmstrip_specs(movie):
+    """One still per scene, at its trimmed start: [(scene, spec)]."""
+    return [
+        (scene, _code_still("movie", scene.clip.code, scene.base_duration, movie.fps, scene.trim_start))
+        for scene in filmstrip_scenes(movie)
+    ]
+
+
+def render_poster_spec(render):
+    """The middle frame of what a render renders, from its own snapshot."""
+    width, height = poster_size(render.width, render.height)
+    return StillSpec(
+        kind=render.kind,
+        composition_id=render.composition_id,
+        input_props={**render.input_props, "width": width, "height": height},
+        width=width,
+        height=height,
+        fps=render.fps,
+        duration_in_frames=render.duration_in_frames,
+        frame=render.duration_in_frames // 2,
+        image_format=POSTER_FORMAT,
+    )
+
+
+def poster_url(spec):
+    """The still's URL when it is stored; else None, and it is asked for in the background."""
+    if spec is None:
+        return None
+    memo = f"still-stored:{spec.key}:{spec.image_format}"
+    if not cache.get(memo):
+        if not stills.still_stored(spec.key, spec.image_format):
+            poster_ensure(spec)
+            return None
+        cache.set(memo, True, timeout=STORED_MEMO_SECONDS)
+    url, _ = stills.still_location(spec.key, spec.image_format)
+    return url or reverse("still-file", args=[spec.key, spec.image_format])
+
+
+def poster_ensure(spec):
+    """Queue the still's render (once for a while), after the current transaction."""
+    if spec is not None and cache.add(f"poster-queued:{spec.key}", 1, timeout=QUEUED_MEMO_SECONDS):
+        task = current_app.signature("renders.tasks.render_still", args=(spec.as_dict(),))
+        transaction.on_commit(task.delay)
