@@ -8,6 +8,6 @@ class RendersConfig(AppConfig):
         # Registers the tasks in every process, not only in workers: the services, webhooks
         # and render hosts queue them by name (renders/tasks.py).
         from renders import tasks  # noqa: F401
-        from renders.poster_signals import posters_follow_saves
+        from renders.outputs.posters import posters_follow_saves
 
         posters_follow_saves()

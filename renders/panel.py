@@ -1,12 +1,12 @@
 """What a movie, clip or generation page shows about rendering it: its latest render and
-whether the Render button works right now, and if not, why."""
+whether the Render button works right now, and if not, why; the sizes it offers."""
 from dataclasses import dataclass
 
+from django import forms
 from django.urls import reverse
 from django.utils.timesince import timeuntil
 
 from config.api.exceptions import ApplicationError
-from renders.forms import RenderSizeForm
 from renders.lifecycle.charges import UNCHARGED_ERRORS
 from renders.models import Render
 from renders.requests.quota import quota_exceeded_message, quota_status
@@ -19,6 +19,29 @@ TARGET_URL_NAMES = {
     Render.Kind.CLIP: ("clips:detail", "clips:render"),
     Render.Kind.GENERATION: ("generations:detail", "generations:render"),
 }
+
+
+# The sizes a page offers, all within the single-render and movie limits.
+RENDER_SIZES = {
+    "1080p": ("1080p landscape (1920×1080)", (1920, 1080)),
+    "720p": ("720p landscape (1280×720)", (1280, 720)),
+    "square": ("Square (1080×1080)", (1080, 1080)),
+    "portrait": ("Portrait (1080×1920)", (1080, 1920)),
+    "draft": ("Quick draft (640×360)", (640, 360)),
+}
+
+
+class RenderSizeForm(forms.Form):
+    size = forms.ChoiceField(
+        choices=[("", "Default size"), *((key, label) for key, (label, _) in RENDER_SIZES.items())],
+        required=False,
+    )
+
+    def chosen_size(self):
+        """(width, height), or None for the target's default (1080p; a generation's aspect)."""
+        key = self.cleaned_data["size"] if self.is_valid() else ""
+        return RENDER_SIZES[key][1] if key else None
+
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,8 @@ class StillStartView(APIView):
 class StillStatusView(APIView):
     @extend_schema(responses=STILL_STATUS_RESPONSES)
     def get(self, request, key):
-        spec = cache.get(f"still-spec:{key}")
+        # Only a well-formed content hash is looked up: the key is the client's text.
+        spec = cache.get(f"still-spec:{key}") if KEY.fullmatch(key) else None
         if spec is None:
             raise ApplicationError("not_found", "No such still is being rendered.", status_code=404)
         return _answer(request, still_poll(StillSpec(**spec)))

@@ -1,6 +1,7 @@
 """Editors' render pages: the list, one render's live state, its video, and the buttons
 that start, retry and cancel renders. The rules live in renders.requests.services; these views
 turn its answers, and its refusals, into pages, redirects and messages."""
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
@@ -13,14 +14,19 @@ from django.views.generic.detail import SingleObjectMixin
 
 from config.api.exceptions import ApplicationError
 from config.pages import OwnedObjectsMixin
-from renders.forms import RenderFilterForm, RenderSizeForm
 from renders.lifecycle.timing import render_timing
 from renders.models import Render
 from renders.outputs.downloads import render_download_response
-from renders.panel import retry_blocker, retry_offered, target_detail_url
+from renders.panel import RenderSizeForm, retry_blocker, retry_offered, target_detail_url
 from renders.requests import services
 from renders.requests.selectors import renders_for_listing, renders_for_owner
 from renders.requests.throttle import render_burst_check
+
+
+class RenderFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "Any status"), *Render.Status.choices], required=False)
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Render.Kind.choices], required=False)
+
 
 
 class RenderListView(LoginRequiredMixin, ListView):

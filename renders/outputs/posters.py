@@ -3,17 +3,21 @@ movie or render shows, made in the background and found again by their content.
 
 A poster's address is the hash of the code, frame and size it shows, so a changed code,
 scene list or trim simply names another still: the old poster is never shown for the new
-content, and the new one is asked for as soon as the change is saved (renders/
-poster_signals.py) or, at the latest, when a page or the API first looks for it. Until it
-is stored, its URL is null and pages show a placeholder.
+content, and the new one is asked for as soon as the change is saved
+(posters_follow_saves, below) or, at the latest, when a page or the API first looks for
+it. Until it is stored, its URL is null and pages show a placeholder.
 """
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
 from celery import current_app
+from clips.models import Clip
 from farm.backends import stills
 from farm.backends.stills import StillSpec
+from generations.models import Generation
+from movies.models import Movie, Scene
 
 POSTER_LONG_SIDE = 320
 POSTER_FORMAT = "jpeg"
@@ -112,3 +116,27 @@ def poster_ensure(spec):
     if spec is not None and cache.add(f"poster-queued:{spec.key}", 1, timeout=QUEUED_MEMO_SECONDS):
         task = current_app.signature("renders.tasks.render_still", args=(spec.as_dict(),))
         transaction.on_commit(task.delay)
+
+
+# Connected in RendersConfig.ready, so the apps that own these models need not know about
+# posters.
+def _clip_saved(sender, instance, **kwargs):
+    poster_ensure(poster_spec("clip", instance))
+
+
+def _generation_saved(sender, instance, **kwargs):
+    poster_ensure(poster_spec("generation", instance))
+
+
+def _movie_changed(sender, instance, **kwargs):
+    movie = instance if isinstance(instance, Movie) else Movie.objects.filter(pk=instance.movie_id).first()
+    if movie is not None:
+        poster_ensure(poster_spec("movie", movie))
+
+
+def posters_follow_saves():
+    post_save.connect(_clip_saved, sender=Clip, dispatch_uid="poster-clip")
+    post_save.connect(_generation_saved, sender=Generation, dispatch_uid="poster-generation")
+    post_save.connect(_movie_changed, sender=Movie, dispatch_uid="poster-movie")
+    post_save.connect(_movie_changed, sender=Scene, dispatch_uid="poster-scene")
+    post_delete.connect(_movie_changed, sender=Scene, dispatch_uid="poster-scene-delete")
