@@ -10,7 +10,7 @@ from exports.downloads import archive_response
 from exports.services import export_for
 from renders.api import SNAPSHOT_ERRORS, RenderRequestSerializer
 
-# The refusals an export shares with a render request (renders.snapshots); the 404 of
+# The refusals an export shares with a render request (renders.requests.snapshots); the 404 of
 # another user's id is documented for every such operation by config/api/schema.py.
 EXPORT_REFUSALS = ErrorResponse(
     "validation_error", *SNAPSHOT_ERRORS, description="The same refusals as a render request."

@@ -1,8 +1,8 @@
 """A movie or clip as a standalone Remotion project, zipped.
 
 What goes in is what a render of the same target would draw: the export takes the render
-snapshot (renders.snapshots: the scenes kept, their lengths and trims, the code check and
-the limits), so an export refused, or an export's frames, are those of a render.
+snapshot (renders.requests.snapshots: the scenes kept, their lengths and trims, the code
+check and the limits), so an export refused, or an export's frames, are those of a render.
 """
 import io
 import json

@@ -119,7 +119,7 @@ RENDER_CREATED_RESPONSES = {
     429: ErrorResponse("quota_exceeded", "rate_limited"),
     503: ErrorResponse("render_service_not_configured"),
 }
-# What the snapshot refuses (renders/snapshots.py), the code check included.
+# What the snapshot refuses (renders/requests/snapshots.py), the code check included.
 SNAPSHOT_ERRORS = (
     *PROBLEM_CODES,
     "empty_code",

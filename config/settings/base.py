@@ -307,7 +307,7 @@ RENDER_MAX_RESTARTS = env_int("RENDER_MAX_RESTARTS", 2, minimum=0)
 # variables). Unset: outputs stay in MEDIA_ROOT on the machine that rendered them.
 RENDER_STORAGE_BUCKET = env_str("RENDER_STORAGE_BUCKET", None)
 LOCAL_RENDER_DIR = DATA_DIR / "local-renders"
-# Warm renderers (renders/backends/warm_service.py): per slot, a Node service with the
+# Warm renderers (farm/backends/warm_service.py): per slot, a Node service with the
 # browser kept open, supervised by the workers; off: one process per render, as a
 # fallback always is. Each service is replaced after this many jobs (bounds leaks).
 LOCAL_RENDER_WARM = env_bool("LOCAL_RENDER_WARM", True)

@@ -1,5 +1,5 @@
 // A warm local renderer: `node scripts/warm-service.mjs <config.json>`, one per render host
-// slot, started and restarted by the Celery workers (renders/backends/warm_supervisor.py).
+// slot, started and restarted by the Celery workers (farm/warm_supervisor.py).
 //
 // It keeps the bundle built and a sealed browser open and takes one job at a time over a
 // Unix socket; the job file and its progress file are exactly those of the per-process
