@@ -4,9 +4,10 @@ Needs REDIS_URL and a PostgreSQL DATABASE_URL (CI provides both): the worker is 
 process, so it must reach the test database over the network.
 """
 import os
+import signal
 import subprocess
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -60,13 +61,19 @@ def celery_worker_process(redis_url, *, log_name="worker", loglevel="WARNING", b
     if beat:
         command += ["--beat", f"--schedule={log_path.with_suffix('.beat-schedule')}"]
     with open(log_path, "w+") as log:
-        process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # Its own process group: with --beat the worker has a beat child, which a test that
+        # kills the worker (a lost machine) would otherwise leave running after the test.
+        process = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         process.log_path = log_path
         try:
             yield process
         finally:
             process.terminate()
             process.wait(timeout=30)
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             log.seek(0)
             print(f"--- {log_name} ---", log.read(), sep="\n")
 
