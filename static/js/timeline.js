@@ -400,6 +400,8 @@
     zoomTo(view.zoom);
     const known = blocks().some((block) => block.dataset.scene === view.selected);
     select(known ? view.selected : null);
+    // Controls work from here on: until then a swapped-in editor has no listeners.
+    editor.dataset.mounted = 'true';
   }
 
   function typingIn(target) {

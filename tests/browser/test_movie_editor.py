@@ -46,6 +46,8 @@ def _drag(page, locator, dx, dy=0):
 def _saved(page, version):
     """Wait for the edit to come back: the editor is swapped in at the next version."""
     expect(page.locator("#timeline-editor")).to_have_attribute("data-etag", f'"{version}"')
+    # ...and mounted by timeline.js: a control used before that has no listener yet.
+    expect(page.locator("#timeline-editor")).to_have_attribute("data-mounted", "true")
     return version
 
 
