@@ -42,17 +42,8 @@ def still_spec(kind, snapshot, *, frame, image_format):
         raise ApplicationError(
             "invalid_frame", f"frame must be between 0 and {snapshot.duration_in_frames - 1} for this target."
         )
-    return StillSpec(
-        kind=kind,
-        composition_id=snapshot.composition_id,
-        input_props=snapshot.input_props,
-        width=snapshot.width,
-        height=snapshot.height,
-        fps=snapshot.fps,
-        duration_in_frames=snapshot.duration_in_frames,
-        frame=frame,
-        image_format=image_format,
-    )
+    # A still is a frame of exactly what a render of the snapshot draws: all its fields.
+    return StillSpec(kind=kind, **vars(snapshot), frame=frame, image_format=image_format)
 
 
 def still_request(spec, *, wait_seconds=None):
