@@ -11,6 +11,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -25,7 +26,10 @@ def redis_broker():
         pytest.skip("needs REDIS_URL and a PostgreSQL DATABASE_URL")
     previous = celery_app.conf.broker_url
     _switch_broker(redis_url)
-    celery_app.control.purge()  # messages other runs left behind must not reach our worker
+    # Messages other runs left behind must not reach our worker: not only the queues the app
+    # purges, but the polls and render-host queues and the unacked messages of a killed
+    # worker, which Redis would hand out again.
+    redis.Redis.from_url(redis_url).flushdb()
     yield redis_url
     _switch_broker(previous)
 
