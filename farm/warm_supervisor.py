@@ -41,6 +41,7 @@ def wanted_config():
         "bundleRoot": str(bundle_root()),
         "networkNamespace": sandbox.uses_network_namespace(),
         "egressProxy": sandbox.egress_proxy(),
+        "concurrency": settings.LOCAL_RENDER_FRAME_CONCURRENCY,
         "maxJobs": settings.LOCAL_RENDER_WARM_MAX_JOBS,
         "idleExitSeconds": IDLE_EXIT_SECONDS,
     }

@@ -313,9 +313,9 @@ LOCAL_RENDER_DIR = DATA_DIR / "local-renders"
 LOCAL_RENDER_WARM = env_bool("LOCAL_RENDER_WARM", True)
 LOCAL_RENDER_WARM_DIR = DATA_DIR / "warm-renderers"
 LOCAL_RENDER_WARM_MAX_JOBS = env_int("LOCAL_RENDER_WARM_MAX_JOBS", 100, minimum=1)
-# Pages one local render draws frames in at once. 1: with 2, a clip whose component
-# throws was once seen to complete (tests/farm/backends/test_local.py), so more is an
-# operator's informed choice, not a default.
+# Pages one local render draws frames in at once (and the browser's renderer processes).
+# 1: frames are drawn on demand and each takes the CPU it needs, so on a 2-core host a
+# second page only competes for it (bench/local_render.py); more cores may use more.
 LOCAL_RENDER_FRAME_CONCURRENCY = env_int("LOCAL_RENDER_FRAME_CONCURRENCY", 1, minimum=1)
 # Stills (POST .../still/): how long a request waits for the image before answering 202,
 # and their own rate limit per user (they do not use the hourly video quota).

@@ -58,6 +58,7 @@ def browser_config(job):
         "bundleRoot": job["bundleRoot"],
         "networkNamespace": bool(job["networkNamespace"]),
         "egressProxy": job["egressProxy"],
+        "concurrency": job["concurrency"],
     }
 
 

@@ -25,6 +25,8 @@ export const browserConfigOf = (job) => ({
   networkNamespace: Boolean(job.networkNamespace),
   // host:port of the namespace's way out to the asset hosts, or null.
   egressProxy: job.egressProxy ?? null,
+  // Pages a job draws frames in at once (LOCAL_RENDER_FRAME_CONCURRENCY).
+  concurrency: job.concurrency ?? 1,
 });
 
 // The sealed browser (scripts/sealed-browser.sh) reads these; returns the executable to
@@ -32,6 +34,7 @@ export const browserConfigOf = (job) => ({
 export const sealedBrowser = (config) => {
   process.env.MONTAGE_BROWSER = config.browserExecutable;
   process.env.MONTAGE_BROWSER_MEMORY_MB = String(config.browserMemoryMb);
+  process.env.MONTAGE_RENDERER_PROCESSES = String(config.concurrency);
   const assetNames = config.assetHosts.map((host) => host.replace(/:\d+$/, ''));
   if (config.egressProxy) {
     process.env.MONTAGE_PROXY = config.egressProxy;
