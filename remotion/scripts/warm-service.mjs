@@ -1,8 +1,8 @@
 // A warm local renderer: `node scripts/warm-service.mjs <config.json>`, one per render host
 // slot, started and restarted by the Celery workers (farm/warm_supervisor.py).
 //
-// It keeps the bundle built and a sealed browser open and takes one job at a time over a
-// Unix socket; the job file and its progress file are exactly those of the per-process
+// It keeps the bundle built and served (lib/bundle-server.mjs) and a sealed browser open,
+// and takes one job at a time over a Unix socket; the job file and its progress file are exactly those of the per-process
 // renderer (render.mjs, lib/render-job.mjs), so Django polls and cancels the same way.
 // A job that crashes its page, stalls, hits the memory cap or is cancelled ends alone:
 // its page is closed with it and the browser is restarted before the next job. After
@@ -24,6 +24,7 @@ import net from 'node:net';
 import path from 'node:path';
 import {guardAssetDownloads} from './lib/asset-guard.mjs';
 import {ensureBundle} from './lib/bundle-cache.mjs';
+import {serveBundles} from './lib/bundle-server.mjs';
 import {browserConfigOf, failureMessage, renderJob, sealedBrowser, stallMessage, trackJob} from './lib/render-job.mjs';
 
 const config = JSON.parse(fs.readFileSync(path.resolve(process.argv[2] ?? ''), 'utf8'));
@@ -31,6 +32,7 @@ const serviceConfig = browserConfigOf(config);
 guardAssetDownloads(serviceConfig.assetHosts, serviceConfig.egressProxy);
 const browserExecutable = sealedBrowser(serviceConfig);
 
+const bundles = await serveBundles(config.bundleRoot);
 let browser = null;
 let browserStarts = 0;
 let serveUrl = null;
@@ -153,7 +155,7 @@ const runJob = async (jobPath, job) => {
   current = {jobPath, tracker, cancel: () => (cancel(), abandon()), cancelled: false};
   let failed = true;
   try {
-    serveUrl = await ensureBundle(config.bundleRoot, {onProgress: tracker.madeProgress});
+    serveUrl = bundles.urlOf(await ensureBundle(config.bundleRoot, {onProgress: tracker.madeProgress}));
     const rendering = renderJob(job, {browser, browserExecutable, serveUrl, tracker, cancelSignal});
     // A render that lost the race below may still reject later: that is not a crash.
     rendering.catch(() => {});
@@ -236,6 +238,7 @@ const server = net.createServer((socket) => {
 
 const shutDown = async (code) => {
   server.close();
+  bundles.close();
   fs.rmSync(config.socketPath, {force: true});
   await stopBrowser();
   process.exit(code);
@@ -259,7 +262,7 @@ process.on('SIGTERM', () => {
   shutDown(143);
 });
 
-serveUrl = await ensureBundle(config.bundleRoot);
+serveUrl = bundles.urlOf(await ensureBundle(config.bundleRoot));
 await startBrowser();
 fs.rmSync(config.socketPath, {force: true});
 server.listen(config.socketPath, () => log(`ready on ${config.socketPath} with ${serveUrl}`));

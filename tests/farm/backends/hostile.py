@@ -17,8 +17,10 @@ SECRET = "montage-listener-secret-7f3a9c"
 RED_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"><rect width="16" height="16" fill="#ff0000"/></svg>'
 
 # JavaScript expressions evaluating to a Promise of 'leak' | 'blocked' | 'sent'. `L` is
-# the listener's origin, `P` the page's own origin. Each probe requests a path of its
-# own name, so the listener's counters are per probe.
+# the listener's origin, `P` the origin of the renderer's media proxy (/proxy: the warm
+# service serves the bundle from another origin), the page's own where there is none (a
+# preview). Each probe requests a path of its own name, so the listener's counters are
+# per probe.
 PROBES = {
     "img": "new Promise((r) => { const i = new Image(); i.onload = () => r('leak'); i.onerror = () => r('blocked'); i.src = L + '/img'; })",
     "css_background": "new Promise((r) => { const d = document.createElement('div'); d.style.cssText = `width:9px;height:9px;background-image:url(${L}/css_background)`; document.body.appendChild(d); setTimeout(() => r('sent'), 800); })",
@@ -72,7 +74,7 @@ import {useEffect, useState} from 'react';
 
 const L = LISTENER;
 const U = L.replace('http://', '');
-const P = window.location.origin;
+const P = window.remotion_proxyPort ? `http://localhost:${window.remotion_proxyPort}` : window.location.origin;
 const PROBES = {BODIES};
 const settle = (name) => Promise.race([
   Promise.resolve().then(() => PROBES[name]()).catch(() => 'blocked'),
