@@ -105,3 +105,25 @@ def pid_of(render):
 
 def output_path(settings, render):
     return Path(settings.MEDIA_ROOT) / "renders" / f"{render.pk}.mp4"
+
+
+# Clip code that must fail its render: (code, words of the message, error_code).
+BROKEN = {
+    # Sucrase would compile this; the strict check must not.
+    "mismatched tags": (
+        "export default function S() { return <div><span>hi</div></span>; }",
+        'Unexpected closing "div" tag does not match opening "span" tag',
+        "code_error",
+    ),
+    "unknown import": (
+        "import confetti from 'canvas-confetti';\nexport default function S() { return null; }",
+        'Cannot import "canvas-confetti"',
+        "code_error",
+    ),
+    "throw while rendering": (
+        "export default function S() { throw new Error('The clip broke on purpose'); }",
+        "The clip broke on purpose",
+        # The module evaluated fine; the component throws when drawn: not the compile step.
+        "render_failed",
+    ),
+}

@@ -57,13 +57,28 @@ export const stallMessage = (job) =>
   `The render stopped responding: no progress for ${job.stallTimeoutSeconds} s ` +
   `(an endless loop or a frame that never finishes in the code?).`;
 
-// The snapshot Django validated (limits, quota) is what gets rendered: the composition is
-// selected in the page, which also compiles every scene first (a broken scene fails
-// before any frame, as an uncharged code error), and its numbers are checked. Passing the
-// snapshot's numbers as the composition instead saves a page load per job, but a clip
-// whose component throws then completed once in a while (tests/farm/backends/
-// test_local.py), so every job pays for the selection.
+// The snapshot Django validated (limits, quota) is what gets rendered: the composition's
+// metadata is a function of its props (src/props.ts), which Django computed the same
+// snapshot from, so a clip's numbers are passed as the composition itself rather than
+// asking a page for them first (a page load per job saved); its one scene compiles on
+// the first frame with the same message, and a clip that throws while rendering fails
+// there too (CodeScene's error boundary cancels the render). A movie's composition is
+// selected in the page, which compiles every scene first, so a broken later scene fails
+// before any frame (a code error, not charged), and its numbers are checked.
 const compositionFor = async (job, common) => {
+  if (job.compositionId !== 'MovieComposition') {
+    return {
+      id: job.compositionId,
+      ...job.expected,
+      props: job.inputProps,
+      defaultProps: {},
+      defaultCodec: null,
+      defaultOutName: null,
+      defaultVideoImageFormat: null,
+      defaultPixelFormat: null,
+      defaultProResProfile: null,
+    };
+  }
   const composition = await selectComposition({...common, id: job.compositionId});
   for (const [key, want] of Object.entries(job.expected)) {
     if (composition[key] !== want) {

@@ -10,6 +10,7 @@ from farm.backends import local as local_module
 from farm.backends.local_process import is_running, render_pids
 from tests.factories import SIMPLE_CODE
 from tests.local_render import (
+    BROKEN,
     centre_rgb,
     clip_render,
     decoded_frames,
@@ -81,27 +82,6 @@ def test_movie_plays_each_scene_trimmed_and_in_order_with_its_own_frame_numbers(
     actual = [centre_rgb(frame) for frame in frames]
     for index, (got, want) in enumerate(zip(actual, expected)):
         assert all(abs(g - w) <= COLOUR_TOLERANCE for g, w in zip(got, want)), (index, actual, expected)
-
-
-BROKEN = {
-    # Sucrase would compile this; the strict check must not.
-    "mismatched tags": (
-        "export default function S() { return <div><span>hi</div></span>; }",
-        'Unexpected closing "div" tag does not match opening "span" tag',
-        "code_error",
-    ),
-    "unknown import": (
-        "import confetti from 'canvas-confetti';\nexport default function S() { return null; }",
-        'Cannot import "canvas-confetti"',
-        "code_error",
-    ),
-    "throw while rendering": (
-        "export default function S() { throw new Error('The clip broke on purpose'); }",
-        "The clip broke on purpose",
-        # The module evaluated fine; the component throws when drawn: not the compile step.
-        "render_failed",
-    ),
-}
 
 
 @pytest.mark.render

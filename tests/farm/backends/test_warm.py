@@ -2,7 +2,8 @@
 that crashes its page, stalls, hits the memory cap or is cancelled ends alone, and the
 next job on the same service renders; what one job's page stores is gone for the next;
 with no idle service a render runs as a process of its own; the supervisor restarts a
-service that died; the hostile table reaches nothing through it. All renders 320x180, a few frames, on one shared service.
+service that died; broken code fails as in a process; the hostile table reaches nothing
+through it. All renders 320x180, a few frames, on one shared service.
 """
 import os
 import signal
@@ -14,7 +15,7 @@ import pytest
 from farm import warm_supervisor
 from farm.host_worker import stale_processes_stop
 from farm.backends import warm_service
-from tests.local_render import centre_rgb, clip_render, decoded_frames, output_path, start, wait_final, wait_until
+from tests.local_render import BROKEN, centre_rgb, clip_render, decoded_frames, output_path, start, wait_final, wait_until
 from tests.farm.backends.hostile import Listener
 from tests.farm.backends.test_sandbox_network import run_probe_table
 from tests.warm_render import wait_ready
@@ -72,6 +73,24 @@ def test_a_render_runs_in_the_warm_service_and_counts_as_its_job(warm_backend, s
     assert_next_job_renders(warm_backend, settings, before["pid"])
 
     assert warm_service.status(0)["jobs"] == before["jobs"] + 1
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_broken_code_fails_with_its_own_message_and_the_next_job_renders(warm_backend, settings, case):
+    # A warm page is served its bundle from cache and never asked for its composition
+    # first: a clip's code still fails on its first frame, as in a process of its own.
+    service_pid = wait_ready(0)["pid"]
+    code, message, error_code = BROKEN[case]
+    render = start(warm_backend, clip_render(code, frames=5))
+    assert warm_service.slot_of(render.farm_render_id) == 0
+
+    progress = wait_final(warm_backend, render)
+
+    assert not progress.done
+    assert message in progress.fatal_error
+    assert progress.error_code == error_code
+    assert not output_path(settings, render).exists()
+    assert_next_job_renders(warm_backend, settings, service_pid)
 
 
 def test_a_job_whose_page_crashes_ends_alone(warm_backend, settings):
