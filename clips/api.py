@@ -5,7 +5,7 @@ from rest_framework.routers import SimpleRouter
 from clips.code_validation import PROBLEM_CODES
 from clips.models import Clip
 from clips.services import clip_create, clip_delete, clip_update
-from config.api.bounds import FPS, FRAME_COUNT, VERBATIM_CODE
+from config.api.bounds import FPS, FRAME_COUNT, FRAME_INDEX, VERBATIM_CODE
 from config.api.ownership import OwnerScopedMixin
 from config.api.schema import ErrorResponse
 from config.api.strict import StrictJSONTypesMixin
@@ -19,15 +19,15 @@ class ClipSerializer(StrictJSONTypesMixin, serializers.ModelSerializer):
     class Meta:
         model = Clip
         fields = [
-            "id", "name", "code", "raw_code", "duration_in_frames", "fps", "code_problem", "poster_url", "created_at",
-            "updated_at",
+            "id", "name", "code", "raw_code", "duration_in_frames", "fps", "code_problem", "poster_frame",
+            "poster_url", "created_at", "updated_at",
         ]
         # code_problem: set on rows saved before the check on save that fail it (null otherwise).
         read_only_fields = ["id", "code_problem", "created_at", "updated_at"]
-        extra_kwargs = {"duration_in_frames": FRAME_COUNT, "fps": FPS, **VERBATIM_CODE}
+        extra_kwargs = {"duration_in_frames": FRAME_COUNT, "fps": FPS, "poster_frame": FRAME_INDEX, **VERBATIM_CODE}
 
 
-CODE_REJECTED = extend_schema(responses={400: ErrorResponse(*PROBLEM_CODES)})
+CODE_REJECTED = extend_schema(responses={400: ErrorResponse(*PROBLEM_CODES, "invalid_poster_frame")})
 
 
 @extend_schema_view(create=CODE_REJECTED, update=CODE_REJECTED, partial_update=CODE_REJECTED)

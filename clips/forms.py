@@ -10,11 +10,12 @@ class ClipForm(forms.ModelForm):
 
     class Meta:
         model = Clip
-        fields = ["name", "duration_in_frames", "fps", "code"]
-        labels = {"duration_in_frames": "Length (frames)", "fps": "Frames per second"}
+        fields = ["name", "duration_in_frames", "fps", "poster_frame", "code"]
+        labels = {"duration_in_frames": "Length (frames)", "fps": "Frames per second", "poster_frame": "Poster frame"}
         widgets = {
             "duration_in_frames": forms.NumberInput(attrs={"min": 1, "max": FRAMES_MAX}),
             "fps": forms.NumberInput(attrs={"min": 1, "max": FPS_MAX}),
+            "poster_frame": forms.NumberInput(attrs={"min": 0, "max": FRAMES_MAX - 1, "placeholder": "middle"}),
         }
 
     def clean_code(self):

@@ -12,6 +12,8 @@ class Clip(models.Model):
     raw_code = models.TextField(blank=True)
     duration_in_frames = models.PositiveIntegerField()
     fps = models.PositiveSmallIntegerField(default=30)
+    # The frame its poster shows; null: the middle one. Past a shortened end, the last.
+    poster_frame = models.PositiveIntegerField(null=True, blank=True)
     # Set when code saved before the check on save (or before a rule change) fails it:
     # {"code", "message", "line", "column"} from clips.code_validation. Such rows are kept
     # and shown with the problem; rendering them is refused with the same code.

@@ -1,4 +1,4 @@
-"""Editors' clip pages: the library, New clip, the clip editor (code, length, fps) with
+"""Editors' clip pages: the library, New clip, the clip editor (code, length, fps, poster) with
 the Render panel, and delete. Writes go through clips.services, like the API's; the check
 on save's refusal is shown at its line and column in the code editor."""
 from django.contrib import messages
@@ -11,6 +11,7 @@ from clips.code_validation import CodeRejected
 from clips.forms import ClipForm
 from clips.models import Clip
 from clips.services import clip_create, clip_delete, clip_update
+from config.api.exceptions import ApplicationError
 from config.pages import OwnedObjectPostView, OwnedObjectsMixin
 from renders.models import Render
 from renders.panel import RenderPanelMixin
@@ -31,12 +32,16 @@ export default function Scene() {
 
 
 def _save(form, write):
-    """Run `write` (a clips.services call); a code refusal becomes the code field's error."""
+    """Run `write` (a clips.services call); a code refusal becomes the code field's error,
+    a poster frame past the clip's end the poster frame's."""
     try:
         return write()
     except CodeRejected as exc:
         form.add_error("code" if exc.field == "code" else None, str(exc.problem))
         form.code_problem = exc.problem
+        return None
+    except ApplicationError as exc:
+        form.add_error("poster_frame" if exc.code == "invalid_poster_frame" else None, exc.detail)
         return None
 
 

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from clips.models import Clip
-from config.api.bounds import FPS, FRAME_COUNT
+from config.api.bounds import FPS, FRAME_COUNT, FRAME_INDEX
 from config.api.ownership import OwnedPrimaryKeyRelatedField, OwnerScopedMixin
 from config.api.schema import ErrorResponse
 from config.api.strict import StrictJSONTypesMixin
@@ -62,9 +62,9 @@ class MovieSerializer(StrictJSONTypesMixin, serializers.ModelSerializer):
     class Meta:
         list_serializer_class = MovieListSerializer
         model = Movie
-        fields = ["id", "name", "fps", "version", "total_duration_in_frames", "scenes", "poster_url"]
+        fields = ["id", "name", "fps", "version", "total_duration_in_frames", "scenes", "poster_frame", "poster_url"]
         read_only_fields = ["id", "version", "total_duration_in_frames"]
-        extra_kwargs = {"fps": FPS}
+        extra_kwargs = {"fps": FPS, "poster_frame": FRAME_INDEX}
 
 
 class MovieRevisionSerializer(serializers.ModelSerializer):
@@ -127,11 +127,13 @@ def changed_with_if_match(errors=None, success=MovieSerializer):
 
 
 MOVIE_UPDATE = extend_schema(
-    parameters=[IF_MATCH], responses=changed_with_if_match({409: ErrorResponse("movie_fps_locked")})
+    parameters=[IF_MATCH],
+    responses=changed_with_if_match({400: ErrorResponse("invalid_poster_frame"), 409: ErrorResponse("movie_fps_locked")}),
 )
 
 
 @extend_schema_view(
+    create=extend_schema(responses={400: ErrorResponse("invalid_poster_frame")}),
     update=MOVIE_UPDATE,
     partial_update=MOVIE_UPDATE,
     destroy=extend_schema(parameters=[IF_MATCH], responses=changed_with_if_match(success=None)),

@@ -1,6 +1,6 @@
 from django import forms
 
-from config.api.bounds import FPS_MAX
+from config.api.bounds import FPS_MAX, FRAMES_MAX
 from movies.models import Movie
 
 
@@ -15,3 +15,11 @@ class MovieRenameForm(forms.ModelForm):
     class Meta:
         model = Movie
         fields = ["name"]
+
+
+class MoviePosterForm(forms.ModelForm):
+    class Meta:
+        model = Movie
+        fields = ["poster_frame"]
+        labels = {"poster_frame": "Poster frame"}
+        widgets = {"poster_frame": forms.NumberInput(attrs={"min": 0, "max": FRAMES_MAX - 1, "placeholder": "middle"})}

@@ -12,6 +12,9 @@ class Movie(models.Model):
     # Bumped by every change (movies.services): clients send it back as If-Match, so an
     # edit based on an older state is refused instead of silently overwriting it.
     version = models.PositiveIntegerField(default=1)
+    # The frame of the whole movie its poster shows; null: the middle of the first scene.
+    # Past a shortened end, the last.
+    poster_frame = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,12 +15,14 @@ from movies.history import timeline_edit
 from movies.models import Movie, MovieRevision, Scene
 from movies.timeline_store import lock_movie, store_total, timeline
 
-MOVIE_EDITABLE_FIELDS = frozenset({"name", "fps"})
+MOVIE_EDITABLE_FIELDS = frozenset({"name", "fps", "poster_frame"})
 SCENE_EDITABLE_FIELDS = frozenset({"trim_start", "trim_end", "duration_override"})
 Operation = MovieRevision.Operation
 
 
-def movie_create(*, owner, name, fps=30):
+def movie_create(*, owner, name, fps=30, poster_frame=None):
+    if poster_frame is not None:
+        _check_poster_frame(poster_frame, 0)
     return Movie.objects.create(owner=owner, name=name, fps=fps)
 
 
@@ -31,7 +33,7 @@ def movie_fps_is_locked(movie):
 
 
 def movie_update(*, movie, expected_version=None, **changes):
-    """Change a movie's name and/or fps (not an undoable timeline edit)."""
+    """Change a movie's name, fps or poster frame (not an undoable timeline edit)."""
     if unknown := set(changes) - MOVIE_EDITABLE_FIELDS:
         raise TypeError(f"movie_update() cannot change {sorted(unknown)}")
     with transaction.atomic():
@@ -42,10 +44,13 @@ def movie_update(*, movie, expected_version=None, **changes):
                 "A movie's fps can only change while it has no scenes. "
                 "Remove its scenes first or create a new movie at the new fps.",
             )
+        scenes = timeline(movie)
+        if (frame := changes.get("poster_frame")) is not None:
+            _check_poster_frame(frame, sum(scene.effective_duration for scene in scenes))
         for field, value in changes.items():
             setattr(movie, field, value)
         movie.save(update_fields=[*changes])
-        store_total(movie, timeline(movie))
+        store_total(movie, scenes)
     return movie
 
 
@@ -180,6 +185,13 @@ def _require_clip(scene):
         raise ConflictError(
             "clip_missing", "This scene's clip was deleted, so it cannot be edited. Remove the scene instead."
         )
+
+
+def _check_poster_frame(frame, total):
+    # A later, shorter timeline is not refused for it: the poster then shows the last frame.
+    if not 0 <= frame < total:
+        detail = f"between 0 and {total - 1}" if total else "unset while the movie has no frames"
+        raise ApplicationError("invalid_poster_frame", f"poster_frame must be {detail}.")
 
 
 def _check_trims(scene):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("new/", views.MovieCreateView.as_view(), name="create"),
     path("<int:pk>/", views.MovieDetailView.as_view(), name="detail"),
     path("<int:pk>/rename/", views.MovieRenameView.as_view(), name="rename"),
+    path("<int:pk>/poster/", views.MoviePosterView.as_view(), name="poster"),
     path("<int:pk>/delete/", views.MovieDeleteView.as_view(), name="delete"),
     path("<int:pk>/timeline/<slug:operation>/", timeline_views.TimelineEditView.as_view(), name="edit"),
     path("<int:pk>/render/", RenderStartView.as_view(model=Movie, kind=Render.Kind.MOVIE), name="render"),

@@ -1,4 +1,4 @@
-"""Editors' movie pages: the list with New movie, the editor, rename and delete.
+"""Editors' movie pages: the list with New movie, the editor, rename, poster frame and delete.
 
 The timeline's own edits are in movies.timeline_views; all writes go through
 movies.services, like the API's.
@@ -13,7 +13,7 @@ from django.views.generic.edit import FormView
 from config.api.exceptions import ApplicationError
 from config.pages import OwnedObjectsMixin, OwnedObjectPostView
 from movies.editor import editor_context
-from movies.forms import MovieForm, MovieRenameForm
+from movies.forms import MovieForm, MoviePosterForm, MovieRenameForm
 from movies.models import Movie
 from movies.selectors import first_scene_codes_load, with_scenes
 from movies.services import movie_create, movie_delete, movie_update
@@ -56,19 +56,35 @@ class MovieDetailView(OwnedObjectsMixin, RenderPanelMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context.update(editor_context(self.object, self.request.user))
         context["rename_form"] = MovieRenameForm(instance=self.object)
+        context["poster_form"] = MoviePosterForm(instance=self.object)
         return context
 
 
-class MovieRenameView(OwnedObjectPostView):
+class MovieFieldView(OwnedObjectPostView):
+    """A form of one of the movie's own fields (its name, its poster frame), saved through
+    movie_update."""
+
     model = Movie
+    form_class = None
+    saved_message = ""
 
     def perform(self, movie):
-        form = MovieRenameForm(self.request.POST, instance=movie)
+        form = self.form_class(self.request.POST, instance=movie)
         if not form.is_valid():
-            raise ApplicationError("validation_error", " ".join(form.errors["name"]))
-        movie_update(movie=movie, name=form.cleaned_data["name"])
-        messages.success(self.request, "Movie renamed.")
+            raise ApplicationError("validation_error", " ".join(e for errors in form.errors.values() for e in errors))
+        movie_update(movie=movie, **form.cleaned_data)
+        messages.success(self.request, self.saved_message)
         return redirect("movies:detail", movie.pk)
+
+
+class MovieRenameView(MovieFieldView):
+    form_class = MovieRenameForm
+    saved_message = "Movie renamed."
+
+
+class MoviePosterView(MovieFieldView):
+    form_class = MoviePosterForm
+    saved_message = "Poster frame saved: the new poster follows in a moment."
 
 
 class MovieDeleteView(OwnedObjectPostView):

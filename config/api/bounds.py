@@ -9,6 +9,8 @@ FRAMES_MAX = 1_000_000  # a little over 9 hours at 30 fps
 
 FPS = {"min_value": 1, "max_value": FPS_MAX}
 FRAME_COUNT = {"min_value": 1, "max_value": FRAMES_MAX}
+# A frame of something (a poster's): its own length is checked by the service.
+FRAME_INDEX = {"min_value": 0, "max_value": FRAMES_MAX - 1, "allow_null": True}
 
 # Code is stored as sent: DRF strips surrounding whitespace from strings by default.
 VERBATIM_CODE = {"code": {"trim_whitespace": False}, "raw_code": {"trim_whitespace": False}}

@@ -47,10 +47,12 @@ def _code_still(kind, code, duration_in_frames, fps, frame, size=(16, 9)):
 
 
 def poster_spec(kind, target):
-    """The poster of a clip or generation (its middle frame) or of a movie (the middle of
-    its first scene, as trimmed); None when there is nothing to show."""
+    """The poster of a clip (its poster_frame, else its middle frame), a generation (its
+    middle frame) or a movie (its poster_frame, else the middle of its first scene, as
+    trimmed); None when there is nothing to show."""
     if kind == "clip":
-        return _code_still("clip", target.code, target.duration_in_frames, target.fps, target.duration_in_frames // 2)
+        frame = target.duration_in_frames // 2 if target.poster_frame is None else target.poster_frame
+        return _code_still("clip", target.code, target.duration_in_frames, target.fps, frame)
     if kind == "generation":
         if not target.is_ready:
             return None
@@ -59,10 +61,20 @@ def poster_spec(kind, target):
     scenes = filmstrip_scenes(target)
     if not scenes:
         return None
-    scene = scenes[0]
-    return _code_still(
-        "movie", scene.clip.code, scene.base_duration, target.fps, scene.trim_start + scene.effective_duration // 2
-    )
+    scene, offset = _scene_at(scenes, target.poster_frame)
+    return _code_still("movie", scene.clip.code, scene.base_duration, target.fps, scene.trim_start + offset)
+
+
+def _scene_at(scenes, frame):
+    """The scene showing the movie's `frame` and the frame's offset into it; None: the
+    middle of the first scene. A frame past the end is the last one."""
+    if frame is None:
+        return scenes[0], scenes[0].effective_duration // 2
+    for scene in scenes:
+        if frame < scene.effective_duration:
+            return scene, frame
+        frame -= scene.effective_duration
+    return scenes[-1], scenes[-1].effective_duration - 1
 
 
 def filmstrip_scenes(movie):

@@ -32,4 +32,14 @@
       }
     });
   });
+
+  // "Use the preview's frame": the frame the player shows (it follows the movie editor's
+  // playhead) into a form field, such as a poster frame.
+  document.querySelectorAll('[data-take-preview-frame]').forEach((button) => {
+    button.addEventListener('click', () => {
+      const player = document.querySelector('iframe[data-preview]');
+      const field = document.getElementById(button.dataset.takePreviewFrame);
+      if (player && field) field.value = player.dataset.currentFrame || '0';
+    });
+  });
 })();

@@ -1,7 +1,10 @@
 """The movie editor's timeline and the sandboxed preview player (previews/) drive each
-other through the player's postMessage protocol, and an edit renews the preview."""
+other through the player's postMessage protocol, an edit renews the preview, and the
+frame it shows can become the movie's poster frame."""
 import pytest
 from playwright.sync_api import expect
+
+from movies.models import Movie
 
 from tests.browser.conftest import shoot
 from tests.browser.preview_helpers import player_bundle  # noqa: F401 (a fixture)
@@ -38,3 +41,10 @@ def test_the_playhead_and_the_preview_follow_each_other_and_an_edit_renews_it(
     expect(preview.locator("html[data-frame-ready='25']")).to_be_attached()
     page.evaluate("window.scrollTo(0, 0)")
     shoot(page, "editor-with-preview")
+
+    page.locator("summary", has_text="Poster").click()
+    page.get_by_role("button", name="Use the playhead").click()
+    expect(page.get_by_label("Frame of the movie")).to_have_value("25")
+    page.get_by_role("button", name="Save poster").click()
+    expect(page.get_by_text("Poster frame saved")).to_be_visible()
+    assert Movie.objects.get(owner=editor).poster_frame == 25

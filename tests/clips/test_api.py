@@ -8,8 +8,8 @@ from tests.movies.timeline import stored_total
 pytestmark = pytest.mark.django_db
 
 FIELDS = {
-    "id", "name", "code", "raw_code", "duration_in_frames", "fps", "code_problem", "poster_url", "created_at",
-    "updated_at",
+    "id", "name", "code", "raw_code", "duration_in_frames", "fps", "code_problem", "poster_frame", "poster_url",
+    "created_at", "updated_at",
 }
 
 
@@ -31,6 +31,28 @@ def test_clip_crud(api, user):
 
     assert api.delete(f"/api/clips/{clip['id']}/").status_code == 204
     assert_error(api.get(f"/api/clips/{clip['id']}/"), 404, "not_found")
+
+
+def test_a_poster_frame_is_a_frame_of_the_clip_and_null_means_the_middle(api, user):
+    clip = ClipFactory(owner=user, duration_in_frames=30)
+    url = f"/api/clips/{clip.pk}/"
+    assert api.get(url).json()["poster_frame"] is None
+
+    assert api.patch(url, {"poster_frame": 29}, format="json").json()["poster_frame"] == 29
+    assert_error(api.patch(url, {"poster_frame": 30}, format="json"), 400, "invalid_poster_frame")
+    # Checked against the length sent with it.
+    both = api.patch(url, {"poster_frame": 40, "duration_in_frames": 10}, format="json")
+    assert_error(both, 400, "invalid_poster_frame")
+    clip.refresh_from_db()
+    assert (clip.poster_frame, clip.duration_in_frames) == (29, 30)
+    assert_validation_error(api.patch(url, {"poster_frame": -1}, format="json"), "poster_frame")
+
+    assert api.patch(url, {"poster_frame": None}, format="json").json()["poster_frame"] is None
+    created = api.post(
+        "/api/clips/", {"name": "P", "code": SIMPLE_CODE, "duration_in_frames": 5, "poster_frame": 5}, format="json"
+    )
+    assert_error(created, 400, "invalid_poster_frame")
+    assert not Clip.objects.filter(name="P").exists()
 
 
 def test_list_is_newest_first(api, user):

@@ -125,6 +125,23 @@ def test_saving_the_editor_updates_the_clip_and_its_movies(web, user):
     assert movie.total_duration_in_frames == 30
 
 
+def test_the_editor_saves_a_poster_frame_within_the_clip_and_refuses_one_past_its_end(web, user):
+    clip = ClipFactory(owner=user, duration_in_frames=30)
+    fields = {"name": clip.name, "duration_in_frames": 30, "fps": 30, "code": clip.code}
+    page = web.get(reverse("clips:detail", args=[clip.pk])).content.decode()
+    assert 'data-take-preview-frame="id_poster_frame"' in page
+
+    refused = web.post(reverse("clips:detail", args=[clip.pk]), {**fields, "poster_frame": "30"})
+    assert refused.status_code == 400
+    assert "poster_frame must be between 0 and 29" in refused.content.decode()
+    clip.refresh_from_db()
+    assert clip.poster_frame is None
+
+    web.post(reverse("clips:detail", args=[clip.pk]), {**fields, "poster_frame": "29"})
+    clip.refresh_from_db()
+    assert clip.poster_frame == 29
+
+
 def test_deleting_a_clip_leaves_its_scenes_missing(web, user, other_user):
     clip = ClipFactory(owner=user)
     movie = movie_with_clips(owner=user)

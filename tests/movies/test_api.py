@@ -79,18 +79,32 @@ def test_movie_crud(api, user):
     movie = created.json()
     assert movie | {"id": None} == {
         "id": None, "name": "Teaser", "fps": 30, "version": 1, "total_duration_in_frames": 0, "scenes": [],
-        "poster_url": None,
+        "poster_frame": None, "poster_url": None,
     }
 
     renamed = api.patch(movie_url(movie["id"]), {"name": "Trailer", "fps": 24}, format="json")
     assert renamed.json() | {"id": None} == {
         "id": None, "name": "Trailer", "fps": 24, "version": 2, "total_duration_in_frames": 0, "scenes": [],
-        "poster_url": None,
+        "poster_frame": None, "poster_url": None,
     }
     replaced = api.put(movie_url(movie["id"]), {"name": "Final"}, format="json")
     assert (replaced.status_code, replaced.json()["name"]) == (200, "Final")
     assert api.delete(movie_url(movie["id"])).status_code == 204
     assert_error(api.get(movie_url(movie["id"])), 404, "not_found")
+
+
+def test_a_poster_frame_is_a_frame_of_the_whole_movie(api, user):
+    movie = movie_with_clips(20, 10, owner=user)
+    url = movie_url(movie.pk)
+    assert_error(api.patch(url, {"poster_frame": 30}, format="json"), 400, "invalid_poster_frame")
+    assert api.get(url).json()["version"] == movie.version
+
+    changed = api.patch(url, {"poster_frame": 29}, format="json", headers={"If-Match": f'"{movie.version}"'})
+    assert (changed.json()["poster_frame"], changed.json()["version"]) == (29, movie.version + 1)
+    stale = api.patch(url, {"poster_frame": 3}, format="json", headers={"If-Match": f'"{movie.version}"'})
+    assert_error(stale, 412, "movie_changed")
+    assert api.patch(url, {"poster_frame": None}, format="json").json()["poster_frame"] is None
+    assert_error(api.post("/api/movies/", {"name": "E", "poster_frame": 0}, format="json"), 400, "invalid_poster_frame")
 
 
 def test_list_is_paginated_newest_first_with_a_fixed_number_of_queries(

@@ -1,4 +1,4 @@
-"""The movie pages' writes: New movie, rename, delete, and the timeline edits the editor's
+"""The movie pages' writes: New movie, rename, poster frame, delete, and the timeline edits the editor's
 htmx and JavaScript send (same services, rules, codes and If-Match as the API)."""
 import re
 
@@ -38,6 +38,32 @@ def test_new_movie_rename_and_delete(web, user):
     assert "Movie “Final cut” deleted." in response.content.decode()
 
 
+def test_the_poster_frame_is_a_frame_of_the_movie_or_blank(web, user):
+    movie = movie_with_clips(20, 10, owner=user)
+    poster = reverse("movies:poster", args=[movie.pk])
+
+    response = web.post(poster, {"poster_frame": "25"}, follow=True)
+    assert "Poster frame saved" in response.content.decode()
+    movie.refresh_from_db()
+    assert movie.poster_frame == 25
+
+    refusals = {
+        "30": "poster_frame must be between 0 and 29.",
+        "-1": "Ensure this value is greater than or equal to 0.",
+        "x": "Enter a whole number.",
+    }
+    for sent, message in refusals.items():
+        response = web.post(poster, {"poster_frame": sent}, follow=True)
+        assert response.redirect_chain == [(reverse("movies:detail", args=[movie.pk]), 302)]
+        assert message in response.content.decode()
+        movie.refresh_from_db()
+        assert movie.poster_frame == 25, sent
+
+    web.post(poster, {"poster_frame": ""})
+    movie.refresh_from_db()
+    assert movie.poster_frame is None
+
+
 def test_a_movie_without_a_name_is_not_created(web, user):
     response = web.post(reverse("movies:create"), {"name": "", "fps": 30})
     assert response.status_code == 200 and "This field is required." in response.content.decode()
@@ -47,6 +73,7 @@ def test_a_movie_without_a_name_is_not_created(web, user):
 def test_another_editors_movie_cannot_be_renamed_deleted_or_edited(web, other_user):
     movie = movie_with_clips(30, owner=other_user)
     assert web.post(reverse("movies:rename", args=[movie.pk]), {"name": "x"}).status_code == 404
+    assert web.post(reverse("movies:poster", args=[movie.pk]), {"poster_frame": "1"}).status_code == 404
     assert web.post(reverse("movies:delete", args=[movie.pk])).status_code == 404
     assert edit(web, movie, "remove", {"scene": scene_ids(movie)[0]}).status_code == 404
     assert len(timeline(movie)) == 1

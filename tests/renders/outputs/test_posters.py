@@ -3,7 +3,7 @@ here as a worker would, on the shared warm service), shown in the API once store
 replaced when the code changes; a movie's filmstrip has one still per scene."""
 import pytest
 
-from renders.outputs.posters import filmstrip_specs
+from renders.outputs.posters import filmstrip_specs, poster_spec
 from renders.tasks import render_still
 from tests.factories import ClipFactory, MovieFactory
 from tests.renders.outputs.test_stills import RED, image_of
@@ -58,3 +58,27 @@ def test_a_movie_filmstrip_has_a_still_per_scene_at_its_trimmed_start(user):
 
     assert [(spec.input_props["code"], spec.frame) for _, spec in strip] == [(RED, 0), (BLUE, 4)]
     assert len({spec.key for _, spec in strip}) == 2
+
+
+def test_a_poster_shows_the_poster_frame_of_a_clip_and_of_a_whole_movie(user):
+    clip = ClipFactory(owner=user, code=RED, duration_in_frames=10, fps=10)
+    assert poster_spec("clip", clip).frame == 5
+    clip.poster_frame = 7
+    assert poster_spec("clip", clip).frame == 7
+    clip.duration_in_frames = 4  # shortened after the frame was chosen: its last frame
+    assert poster_spec("clip", clip).frame == 3
+
+    movie = MovieFactory(owner=user, fps=10)
+    # Scene 1 shows frames 2..7 of RED (6 frames), scene 2 frames 4..9 of BLUE.
+    for position, (code, trim_start, trim_end) in enumerate(((RED, 2, 2), (BLUE, 4, 0))):
+        scene_clip = ClipFactory(owner=user, code=code, duration_in_frames=10, fps=10)
+        movie.scenes.create(clip=scene_clip, position=position, trim_start=trim_start, trim_end=trim_end)
+    shown = {}
+    for poster_frame in (None, 0, 5, 6, 11, 50):
+        movie.poster_frame = poster_frame
+        spec = poster_spec("movie", movie)
+        shown[poster_frame] = (spec.input_props["code"], spec.frame)
+
+    assert shown == {
+        None: (RED, 5), 0: (RED, 2), 5: (RED, 7), 6: (BLUE, 4), 11: (BLUE, 9), 50: (BLUE, 9),
+    }
