@@ -40,6 +40,14 @@ def test_every_page_answers_its_owner(web, owned_urls):
         assert web.get(url).status_code == 200, url
 
 
+def test_every_page_keeps_its_content_out_of_the_document_head(web, owned_urls):
+    # A page block that shares a name with the layout's <head> block renders in both:
+    # a list's column headers once showed as stray text above the navigation.
+    for url in owned_urls[:-2]:
+        head = web.get(url).content.decode().split("</head>", 1)[0]
+        assert not any(tag in head for tag in ("<th", "<td", "<tr", "<div")), url
+
+
 def test_logging_in_through_the_form_lands_on_the_movies(client, user):
     page = client.get(reverse("login"))
     assert b'name="username"' in page.content and b"csrfmiddlewaretoken" in page.content
