@@ -10,7 +10,8 @@ from config.api.ownership import OwnerScopedMixin
 from config.api.schema import ErrorResponse
 from config.api.strict import StrictJSONTypesMixin
 from exports.api import ExportActionMixin
-from renders.embedding import LatestRenderOnDetailMixin, PosterUrlField, with_latest_render
+from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
+from renders.poster_field import PosterUrlField
 
 
 class ClipSerializer(StrictJSONTypesMixin, serializers.ModelSerializer):

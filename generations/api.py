@@ -11,7 +11,8 @@ from config.api.schema import ErrorResponse
 from config.api.strict import StrictJSONTypesMixin
 from generations.models import Generation
 from generations.services import generation_create, generation_save_as_clip
-from renders.embedding import LatestRenderOnDetailMixin, PosterUrlField, with_latest_render
+from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
+from renders.poster_field import PosterUrlField
 
 
 class GenerationSerializer(StrictJSONTypesMixin, serializers.ModelSerializer):

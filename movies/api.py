@@ -27,7 +27,8 @@ from movies.services import (
     scenes_reorder,
 )
 from movies.timeline_store import MovieChangedError
-from renders.embedding import LatestRenderOnDetailMixin, PosterUrlField, with_latest_render
+from renders.embedding import LatestRenderOnDetailMixin, with_latest_render
+from renders.poster_field import PosterUrlField
 
 
 class SceneSerializer(serializers.ModelSerializer):

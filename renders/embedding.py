@@ -1,11 +1,11 @@
 """What the API embeds about renders in a clip, movie or generation: the latest render
-(detail only: on a list it would cost a query per row) and the poster's URL.
+(detail only: on a list it would cost a query per row). Their `poster_url` is
+renders/poster_field.py's PosterUrlField.
 """
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from renders.api import RenderSerializer
-from renders.outputs.posters import poster_spec, poster_url
 from renders.requests.selectors import render_latest_for
 
 
@@ -37,18 +37,3 @@ class LatestRenderOnDetailMixin:
         if self.action == "retrieve":
             return self.detail_serializer_class
         return super().get_serializer_class()
-
-
-@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
-class PosterUrlField(serializers.Field):
-    """A still of the middle of the target (of a movie's first scene), null until it has
-    been made in the background; a new one follows every change of what it shows."""
-
-    def __init__(self, kind, **kwargs):
-        super().__init__(source="*", read_only=True, **kwargs)
-        self.kind = kind
-
-    def to_representation(self, target):
-        url = poster_url(poster_spec(self.kind, target))
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if url and request is not None and url.startswith("/") else url
