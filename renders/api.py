@@ -18,6 +18,7 @@ from movies.models import Movie
 from renders.lifecycle.webhooks import webhook_receive
 from renders.models import Render
 from renders.outputs.downloads import render_download_response
+from renders.poster_field import PosterUrlField
 from renders.requests import services
 from renders.requests.idempotency import HEADER as IDEMPOTENCY_HEADER
 from renders.requests.idempotency import idempotent_render, request_key_from
@@ -33,6 +34,7 @@ class RenderSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
     attempt = serializers.IntegerField(read_only=True, help_text="1, then +1 each time a lost host's render restarts")
     restart_note = serializers.CharField(read_only=True, help_text="why this is not the first attempt; \"\" if it is")
+    poster_url = PosterUrlField("render")
 
     class Meta:
         model = Render
@@ -60,6 +62,7 @@ class RenderSerializer(serializers.ModelSerializer):
             "retry_of",
             "output_expired_at",
             "download_url",
+            "poster_url",
         ]
         read_only_fields = fields
 

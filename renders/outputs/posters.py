@@ -48,8 +48,11 @@ def _code_still(kind, code, duration_in_frames, fps, frame, size=(16, 9)):
 
 def poster_spec(kind, target):
     """The poster of a clip (its poster_frame, else its middle frame), a generation (its
-    middle frame) or a movie (its poster_frame, else the middle of its first scene, as
-    trimmed); None when there is nothing to show."""
+    middle frame), a movie (its poster_frame, else the middle of its first scene, as
+    trimmed) or a render (kind "render": render_poster_spec); None when there is nothing
+    to show."""
+    if kind == "render":
+        return render_poster_spec(target)
     if kind == "clip":
         frame = target.duration_in_frames // 2 if target.poster_frame is None else target.poster_frame
         return _code_still("clip", target.code, target.duration_in_frames, target.fps, frame)

@@ -70,7 +70,8 @@ def test_lists_show_posters_the_movie_a_filmstrip_and_the_player_a_poster(
     log_in(page, live_server, editor)
 
     for path, rows, name in (("/clips/", 4, "19-clips-list"), ("/movies/", 1, "19-movies-list"),
-                             ("/generations/", 1, "19-generations-list")):
+                             ("/generations/", 1, "19-generations-list"),
+                             ("/renders/", 1, "19-renders-list")):
         page.goto(f"{live_server.url}{path}")
         expect(page.locator("tbody img.poster")).to_have_count(rows)
         page.wait_for_function("[...document.images].every((img) => img.complete)")

@@ -210,16 +210,3 @@ def test_another_user_sees_none_of_my_renders(api, clip):
     assert stranger.get("/api/renders/").json()["count"] == 0
     assert stranger.get("/api/renders/quota/").json()["used"] == 0
 
-
-def test_the_list_and_detail_leave_the_snapshot_in_the_database(api, user):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from tests.factories import RenderFactory
-
-    render = RenderFactory(clip=ClipFactory(owner=user))
-    for url in ("/api/renders/", f"/api/renders/{render.pk}/"):
-        with CaptureQueriesContext(connection) as queries:
-            assert api.get(url).status_code == 200
-        render_selects = [q["sql"] for q in queries.captured_queries if 'FROM "renders_render"' in q["sql"]]
-        assert render_selects and not any("input_props" in sql for sql in render_selects), url

@@ -6,7 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from renders.models import Render
+from renders.outputs.posters import render_poster_spec
 from tests.factories import ClipFactory, MovieFactory, RenderFactory, RenderHostFactory
+from tests.renders.stored_stills import store_still
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +40,31 @@ def test_the_list_is_newest_first_and_only_the_editors(web, user, other_user):
 
     assert page.index(f">#{newer.pk}<") < page.index(f">#{older.pk}<")
     assert f">#{foreign.pk}<" not in page
+
+
+def test_each_row_shows_the_renders_poster_once_stored_and_a_placeholder_before(web, user):
+    render = _render(user)
+
+    before = web.get(reverse("renders:list")).content.decode()
+    path = store_still(render_poster_spec(render))
+    after = web.get(reverse("renders:list")).content.decode()
+
+    assert before.count('class="poster poster--pending"') == 1 and '<img class="poster"' not in before
+    assert after.count(f'<img class="poster" src="{path}"') == 1 and "poster--pending" not in after
+
+
+def test_the_list_costs_no_query_per_row(web, user, django_assert_max_num_queries):
+    clip = ClipFactory(owner=user)
+    store_still(render_poster_spec(RenderFactory(clip=clip)))
+    with django_assert_max_num_queries(99) as one_row:
+        web.get(reverse("renders:list"))
+    for n in range(6):
+        RenderFactory(clip=clip if n % 2 else ClipFactory(owner=user), width=320 + 16 * n)
+
+    with django_assert_max_num_queries(len(one_row.captured_queries)):
+        page = web.get(reverse("renders:list")).content.decode()
+
+    assert page.count('class="cell--poster"') == 7
 
 
 def test_the_list_filters_by_status_and_kind(web, user):
