@@ -55,6 +55,10 @@ class Render(models.Model):
     height = models.PositiveIntegerField()
     fps = models.PositiveSmallIntegerField()
     duration_in_frames = models.PositiveIntegerField()
+    # The content key of its poster, a still of the snapshot (renders/outputs/posters.py),
+    # so lists find the poster without loading the snapshot; empty on older renders
+    # until a list first shows them.
+    poster_key = models.CharField(max_length=64, blank=True, editable=False)
 
     farm_render_id = models.CharField(max_length=128, blank=True)
     farm_bucket = models.CharField(max_length=128, blank=True)

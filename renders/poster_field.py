@@ -4,7 +4,7 @@ for the render's own poster."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from renders.outputs.posters import poster_spec, poster_url
+from renders.outputs.posters import target_poster_url
 
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
@@ -18,6 +18,6 @@ class PosterUrlField(serializers.Field):
         self.kind = kind
 
     def to_representation(self, target):
-        url = poster_url(poster_spec(self.kind, target))
+        url = target_poster_url(self.kind, target)
         request = self.context.get("request")
         return request.build_absolute_uri(url) if url and request is not None and url.startswith("/") else url

@@ -22,7 +22,7 @@ from renders.lifecycle import batch_polls, host_recovery, routing, starts, sweep
 from renders.lifecycle.transitions import DATABASE_ERRORS, Next
 from renders.models import Render
 from farm.backends.stills import StillSpec
-from renders.outputs import retention, stills
+from renders.outputs import posters, retention, stills
 from renders.requests import idempotency
 
 logger = logging.getLogger(__name__)
@@ -151,15 +151,19 @@ def expire_render_outputs():
     retention.render_outputs_expire(then=delete_render_output.delay)
 
 
-@shared_task(
-    name="renders.tasks.render_still",
-    autoretry_for=(TransientBackendError,),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=3,
-)
+# A still's storage or farm may be briefly unreachable (a bucket's 503): retried, then given up;
+# the next page or request that looks for it asks again.
+STILL_RETRIES = {"autoretry_for": (TransientBackendError,), "retry_backoff": True, "retry_jitter": True, "max_retries": 3}
+
+
+@shared_task(name="renders.tasks.render_still", **STILL_RETRIES)
 def render_still(spec):
     stills.still_render_now(StillSpec(**spec))
+
+
+@shared_task(name="renders.tasks.render_poster", **STILL_RETRIES)
+def render_poster(render_id):
+    posters.render_poster_make(render_id)
 
 
 @shared_task(name="renders.tasks.prune_idempotency_keys")

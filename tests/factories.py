@@ -7,6 +7,7 @@ from generations.models import Generation
 from movies.models import Movie
 from renders.lifecycle.charges import charge_record
 from renders.models import Render, RenderHost
+from renders.outputs.posters import render_poster_spec
 
 # A tiny valid composition: renders fast and exercises the remotion import path.
 SIMPLE_CODE = """import {AbsoluteFill, useCurrentFrame} from 'remotion';
@@ -106,6 +107,7 @@ class RenderFactory(factory.django.DjangoModelFactory):
             "height": render.height,
         }
     )
+    poster_key = factory.LazyAttribute(lambda render: render_poster_spec(render).key)
 
     @factory.post_generation
     def charge(render, create, extracted, **kwargs):

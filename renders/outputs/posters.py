@@ -18,6 +18,8 @@ from farm.backends import stills
 from farm.backends.stills import StillSpec
 from generations.models import Generation
 from movies.models import Movie, Scene
+from renders.models import Render
+from renders.outputs.stills import still_render_now
 
 POSTER_LONG_SIDE = 320
 POSTER_FORMAT = "jpeg"
@@ -48,11 +50,8 @@ def _code_still(kind, code, duration_in_frames, fps, frame, size=(16, 9)):
 
 def poster_spec(kind, target):
     """The poster of a clip (its poster_frame, else its middle frame), a generation (its
-    middle frame), a movie (its poster_frame, else the middle of its first scene, as
-    trimmed) or a render (kind "render": render_poster_spec); None when there is nothing
-    to show."""
-    if kind == "render":
-        return render_poster_spec(target)
+    middle frame) or a movie (its poster_frame, else the middle of its first scene, as
+    trimmed); None when there is nothing to show."""
     if kind == "clip":
         frame = target.duration_in_frames // 2 if target.poster_frame is None else target.poster_frame
         return _code_still("clip", target.code, target.duration_in_frames, target.fps, frame)
@@ -112,24 +111,69 @@ def render_poster_spec(render):
     )
 
 
+def target_poster_url(kind, target):
+    """The poster URL of a clip, generation, movie or render; None while it is being made."""
+    return render_poster_url(target) if kind == "render" else poster_url(poster_spec(kind, target))
+
+
 def poster_url(spec):
     """The still's URL when it is stored; else None, and it is asked for in the background."""
     if spec is None:
         return None
-    memo = f"still-stored:{spec.key}:{spec.image_format}"
-    if not cache.get(memo):
-        if not stills.still_stored(spec.key, spec.image_format):
-            poster_ensure(spec)
-            return None
-        cache.set(memo, True, timeout=STORED_MEMO_SECONDS)
-    url, _ = stills.still_location(spec.key, spec.image_format)
-    return url or reverse("still-file", args=[spec.key, spec.image_format])
+    url = _stored_url(spec.key)
+    if url is None:
+        _queue_once(spec.key, "renders.tasks.render_still", spec.as_dict())
+    return url
+
+
+def render_poster_url(render):
+    """A render's poster, found by the key stored with it: a list leaves the snapshot (tens
+    of kilobytes) in the database. Only a render without a key yet reads its snapshot, once."""
+    if not render.poster_key:
+        return poster_url(render_poster_key_update(render))
+    url = _stored_url(render.poster_key)
+    if url is None:
+        # The worker reads the snapshot and renders the poster (render_poster_make).
+        _queue_once(render.poster_key, "renders.tasks.render_poster", render.pk)
+    return url
+
+
+def render_poster_key_update(render):
+    """The render's poster as its snapshot now names it (a deploy of new compositions names
+    another still); the stored key follows, unless someone changed it meanwhile."""
+    spec = render_poster_spec(render)
+    if spec.key != render.poster_key:
+        Render.objects.filter(pk=render.pk, poster_key=render.poster_key).update(poster_key=spec.key)
+        render.poster_key = spec.key
+    return spec
+
+
+def render_poster_make(render_id):
+    """The `render_poster` task: make a render's poster here (a worker), waiting for it."""
+    render = Render.objects.filter(pk=render_id).first()
+    if render is not None:
+        still_render_now(render_poster_key_update(render))
 
 
 def poster_ensure(spec):
     """Queue the still's render (once for a while), after the current transaction."""
-    if spec is not None and cache.add(f"poster-queued:{spec.key}", 1, timeout=QUEUED_MEMO_SECONDS):
-        task = current_app.signature("renders.tasks.render_still", args=(spec.as_dict(),))
+    if spec is not None:
+        _queue_once(spec.key, "renders.tasks.render_still", spec.as_dict())
+
+
+def _stored_url(key):
+    memo = f"still-stored:{key}:{POSTER_FORMAT}"
+    if not cache.get(memo):
+        if not stills.still_stored(key, POSTER_FORMAT):
+            return None
+        cache.set(memo, True, timeout=STORED_MEMO_SECONDS)
+    url, _ = stills.still_location(key, POSTER_FORMAT)
+    return url or reverse("still-file", args=[key, POSTER_FORMAT])
+
+
+def _queue_once(key, task_name, argument):
+    if cache.add(f"poster-queued:{key}", 1, timeout=QUEUED_MEMO_SECONDS):
+        task = current_app.signature(task_name, args=(argument,))
         transaction.on_commit(task.delay)
 
 

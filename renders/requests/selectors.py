@@ -6,10 +6,10 @@ def renders_for_owner(user):
 
 
 def renders_for_api(user):
-    """What the API shows of a user's renders. The snapshot (input props, up to tens of
-    kilobytes each) is never output but is loaded with the row: `poster_url` is found by
-    its hash (render_poster_spec), and deferring it would cost a query per row."""
-    return renders_for_owner(user).select_related("host")
+    """What the API shows of a user's renders: the snapshot (input props, up to tens of
+    kilobytes each) stays in the database; the API never outputs it, and the poster is
+    found by the key stored with the render."""
+    return renders_for_owner(user).select_related("host").defer("input_props")
 
 
 def render_latest_for(target_field, target):
@@ -18,13 +18,12 @@ def render_latest_for(target_field, target):
 
 
 def renders_for_listing(user, *, status="", kind=""):
-    """Newest first, with what a row of the renders page shows: the snapshot, whose hash
-    names the row's poster (render_poster_spec), but not the targets' code (each can be
-    tens of kilobytes)."""
+    """Newest first, with what a row of the renders page shows; snapshots and code stay
+    in the database (each can be tens of kilobytes): a row's poster is found by its key."""
     queryset = (
         renders_for_owner(user)
         .select_related("movie", "clip", "generation")
-        .defer("clip__code", "clip__raw_code", "generation__code", "generation__raw_code")
+        .defer("input_props", "clip__code", "clip__raw_code", "generation__code", "generation__raw_code")
     )
     if status:
         queryset = queryset.filter(status=status)

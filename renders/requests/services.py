@@ -11,6 +11,7 @@ from farm.backends import BackendError, BackendNotConfigured, get_backend
 from renders.lifecycle.charges import UNCHARGED_ERRORS, charge_record
 from renders.lifecycle.history import render_event_record
 from renders.models import Render, RenderEvent
+from renders.outputs.posters import render_poster_spec
 from renders.outputs.retention import OUTPUT_FIELDS, render_output_of
 from renders.requests import snapshots
 from renders.requests.quota import quota_reserve
@@ -160,7 +161,7 @@ def _render_create(
         claimed_key = request_key.claim(user) if request_key is not None else None
         if not skip_quota:
             quota_reserve(user)
-        render = Render.objects.create(
+        render = Render(
             owner=user,
             kind=kind,
             retry_of=retry_of,
@@ -170,6 +171,8 @@ def _render_create(
             **{kind: target},
             **snapshot,
         )
+        render.poster_key = render_poster_spec(render).key
+        render.save(force_insert=True)
         charge_record(render)
         if claimed_key is not None:
             request_key.bind(claimed_key, render)

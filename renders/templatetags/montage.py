@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from renders.outputs.posters import filmstrip_specs, poster_spec, poster_url, render_poster_spec
+from renders.outputs.posters import filmstrip_specs, poster_url, render_poster_url, target_poster_url
 from renders.panel import target_detail_url
 from renders.requests.quota import quota_status
 
@@ -78,13 +78,13 @@ def page_url(context, number):
 @register.inclusion_tag("partials/poster.html")
 def poster(target, kind):
     """The target's poster, or a placeholder while it is being made."""
-    return {"url": poster_url(poster_spec(kind, target)), "label": str(target)}
+    return {"url": target_poster_url(kind, target), "label": str(target)}
 
 
 @register.simple_tag
 def poster_src(target, kind):
     """The target's poster URL, or '' while it is being made."""
-    return poster_url(poster_spec(kind, target)) or ""
+    return target_poster_url(kind, target) or ""
 
 
 @register.simple_tag
@@ -102,4 +102,4 @@ def poster_of(posters, scene):
 @register.simple_tag
 def render_poster(render):
     """The middle frame of what `render` renders, for <video poster>; '' until it is made."""
-    return poster_url(render_poster_spec(render)) or ""
+    return render_poster_url(render) or ""

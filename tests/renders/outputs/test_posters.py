@@ -1,11 +1,12 @@
 """Posters: made in the background after a save (the queued render_still tasks are run
 here as a worker would, on the shared warm service), shown in the API once stored, and
-replaced when the code changes; a movie's filmstrip has one still per scene."""
+replaced when the code changes; a render's missing poster is made from its snapshot by
+the render_poster task; a movie's filmstrip has one still per scene."""
 import pytest
 
-from renders.outputs.posters import filmstrip_specs, poster_spec
-from renders.tasks import render_still
-from tests.factories import ClipFactory, MovieFactory
+from renders.outputs.posters import filmstrip_specs, poster_spec, render_poster_spec
+from renders.tasks import render_poster, render_still
+from tests.factories import ClipFactory, MovieFactory, RenderFactory
 from tests.renders.outputs.test_stills import RED, image_of
 from tests.renders.queued_tasks import drain
 
@@ -46,6 +47,26 @@ def test_a_poster_is_made_after_a_save_and_replaced_after_a_code_change(
     assert (width, height, content_type) == (320, 180, "image/jpeg") and red > 200 and blue < 60
     _, _, (red, _, blue), _ = image_of(api, blue_poster)
     assert blue > 200 and red < 60
+
+
+def test_a_renders_missing_poster_is_made_by_a_worker_and_its_key_follows_the_renderer(
+    api, user, warm_backend, django_capture_on_commit_callbacks
+):
+    clip = ClipFactory(owner=user, code=RED, duration_in_frames=10, fps=10)
+    render = RenderFactory(clip=clip, poster_key="0" * 64)  # named under an earlier deploy's renderer
+    drain()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.get(f"/api/renders/{render.pk}/").json()["poster_url"] is None
+    queued = [args for task, args in drain() if task == "renders.tasks.render_poster"]
+    assert queued == [[render.pk]]
+
+    render_poster(*queued[0])
+
+    render.refresh_from_db()
+    assert render.poster_key == render_poster_spec(render).key
+    poster_url = api.get(f"/api/renders/{render.pk}/").json()["poster_url"]
+    width, height, (red, _, blue), content_type = image_of(api, poster_url)
+    assert (width, height, content_type) == (320, 180, "image/jpeg") and red > 200 and blue < 60
 
 
 def test_a_movie_filmstrip_has_a_still_per_scene_at_its_trimmed_start(user):
