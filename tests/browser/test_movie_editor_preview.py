@@ -45,6 +45,8 @@ def test_the_playhead_and_the_preview_follow_each_other_and_an_edit_renews_it(
     page.locator("summary", has_text="Poster").click()
     page.get_by_role("button", name="Use the playhead").click()
     expect(page.get_by_label("Frame of the movie")).to_have_value("25")
+    page.evaluate("window.scrollTo(0, 0)")
+    shoot(page, "movie-poster-frame")
     page.get_by_role("button", name="Save poster").click()
     expect(page.get_by_text("Poster frame saved")).to_be_visible()
     assert Movie.objects.get(owner=editor).poster_frame == 25
