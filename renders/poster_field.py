@@ -9,9 +9,9 @@ from renders.outputs.posters import target_poster_url
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
 class PosterUrlField(serializers.Field):
-    """A still of the middle of the target (of a movie's first scene; of what a render
-    renders, from its snapshot), null until it has been made in the background; a new one
-    follows every change of what it shows."""
+    """A still of the target's poster frame (by default its middle, of a movie's first
+    scene; a render's, of its own snapshot), null until it has been made in the
+    background; a new one follows every change of what it shows."""
 
     def __init__(self, kind, **kwargs):
         super().__init__(source="*", read_only=True, **kwargs)

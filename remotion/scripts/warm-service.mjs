@@ -2,8 +2,9 @@
 // slot, started and restarted by the Celery workers (farm/warm_supervisor.py).
 //
 // It keeps the bundle built and served (lib/bundle-server.mjs) and a sealed browser open,
-// and takes one job at a time over a Unix socket; the job file and its progress file are exactly those of the per-process
-// renderer (render.mjs, lib/render-job.mjs), so Django polls and cancels the same way.
+// and takes one job at a time over a Unix socket; the job file and its progress file are
+// exactly those of the per-process renderer (render.mjs, lib/render-job.mjs), so Django
+// polls and cancels the same way.
 // A job that crashes its page, stalls, hits the memory cap or is cancelled ends alone:
 // its page is closed with it and the browser is restarted before the next job. After
 // `maxJobs` jobs the service exits when idle, so a slow leak cannot grow forever; the

@@ -1,7 +1,7 @@
 // The warm service's own server for the bundles (bundle-cache.mjs): one origin for the
 // service's life, files marked immutable. Given a folder, Remotion starts a server on a
 // fresh port for every call, so each job's page was a new origin that fetched and
-// compiled the ~5 MB of JavaScript again; from a fixed origin with a long max-age the
+// compiled the 2 MB of bundle.js again; from a fixed origin with a long max-age the
 // browser's HTTP cache and V8's code cache keep it (a warm 1080p still: about 350 ->
 // 220 ms, bench/stills.py). Immutable is true by construction: a bundle folder's name is
 // the hash of everything in it, and a changed bundle gets a new folder, so a new URL.
