@@ -29,6 +29,19 @@ def failure_code(message, frames_rendered):
 ASSET_HOSTS_VARIABLE = "MONTAGE_ASSET_HOSTS"
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What a render draws: the composition, its input props and the output geometry
+    (taken at request time by renders/requests/snapshots.py; a still adds its frame)."""
+
+    composition_id: str
+    input_props: dict
+    width: int
+    height: int
+    fps: int
+    duration_in_frames: int
+
+
 class BackendError(Exception):
     """Base class; never raised directly."""
 

@@ -15,19 +15,16 @@ from pathlib import Path
 from django.conf import settings
 
 from farm.backends import output_storage
+from farm.backends.base import Snapshot
 
 FORMATS = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 @dataclass(frozen=True)
-class StillSpec:
+class StillSpec(Snapshot):
+    """One frame of a snapshot, as an image."""
+
     kind: str  # clip | movie | generation: whose render limits apply
-    composition_id: str
-    input_props: dict
-    width: int
-    height: int
-    fps: int
-    duration_in_frames: int
     frame: int
     image_format: str
 

@@ -4,23 +4,12 @@ A snapshot is the composition id, its input props and the output geometry. It is
 when the request is accepted, so editing or deleting a clip afterwards cannot change (or
 break) a render that is already queued.
 """
-from dataclasses import dataclass
-
 from clips.code_validation import CodeRejected, code_check, code_problem
 from config.api.exceptions import ApplicationError
+from farm.backends.base import Snapshot
 from renders.limits import limits_for
 
 DEFAULT_SIZE = (1920, 1080)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    composition_id: str
-    input_props: dict
-    width: int
-    height: int
-    fps: int
-    duration_in_frames: int
 
 
 def snapshot_for_clip(clip, size=None):
